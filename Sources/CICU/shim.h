@@ -1,0 +1,1 @@
+// Intentionally empty: ICU headers are included only by ICUFacade's .c files.

@@ -1,0 +1,183 @@
+/// Turns Japanese and English text into the terms Hashi indexes and searches.
+///
+/// The chain, in order (each step has its own type and tests):
+/// 1. ``NormalizedText``: NFKC with case folding, keeping a map back to the original text.
+/// 2. ICU's word break iterator (its dictionary segments Japanese); only segments whose rule status
+///    says letter, number, kana or ideograph make terms, so punctuation never does.
+/// 3. A change of script (kanji/kana ↔ Latin/digits ↔ katakana) always ends a token.
+/// 4. ``KatakanaWords``: a run of katakana is one word whatever ICU's dictionary did inside it, joined
+///    across middle dots, with a final `ー` of long words dropped.
+/// 5. ``EnglishTerms``: possessives dropped, Porter2 stemming.
+/// 6. ``Bigrams``: a second stream of character bigrams over every run of Japanese characters.
+///
+/// The query engine analyses queries with the same chain: word terms rank, and a Japanese query is
+/// also matched as a phrase of its bigrams, which finds it wherever it occurs as written.
+///
+/// An `Analyzer` owns ICU break iterators, which are not thread-safe: use one per thread.
+public final class Analyzer {
+    /// Identifies the analysis chain; an index records it, and an index built by a different chain
+    /// (or a different ICU, whose segmentation data may differ) must be rebuilt.
+    public static var version: String { "hashi-analyzer-1 (icu \(ICU.version), porter2, katakana-stem-4, bigram)" }
+
+    private let words: BreakIterator
+    private let english = EnglishTerms()
+    private var scratch: [UInt16] = []
+    private var utf8Scratch: [UInt8] = []
+
+    /// Creates an analyzer.
+    /// - Throws: ``ICUError`` if ICU's word break iterator cannot be opened.
+    public init() throws(ICUError) {
+        words = try BreakIterator(.word, locale: "ja")
+    }
+
+    /// The tokens of `text`: the word stream, then the bigram stream, each in text order.
+    /// Offsets are UTF-16 code unit offsets into `text`.
+    public func tokens(of text: String) throws(ICUError) -> [Token] {
+        let units = UTF16Conversion.codeUnits(of: text)
+        var result: [Token] = []
+        try units.withUnsafeBufferPointer { (buffer) throws(ICUError) in
+            try analyze(utf16: buffer) { result.append($0) }
+        }
+        return result
+    }
+
+    /// Analyzes the UTF-16 text `original` and calls `emit` for every token: first the word stream,
+    /// then the bigram stream. Offsets are UTF-16 code unit offsets into `original`.
+    public func analyze(utf16 original: UnsafeBufferPointer<UInt16>, _ emit: (Token) -> Void) throws(ICUError) {
+        let normalized = try NormalizedText(normalizing: original)
+        try normalized.units.withUnsafeBufferPointer { (text) throws(ICUError) in
+            let classes = CharacterClass.classify(text)
+            try emitWords(text, classes: classes, normalized: normalized, emit)
+            var position = 0
+            Bigrams.forEach(in: text, classes: classes) { start, end in
+                let range = normalized.originalRange(start: start, end: end)
+                emit(Token(term: string(text, start..<end), stream: .bigram, script: script(classes, start..<end),
+                           position: position, start: range.lowerBound, end: range.upperBound))
+                position += 1
+            }
+        }
+    }
+
+    // MARK: - Word stream
+
+    private func emitWords(_ text: UnsafeBufferPointer<UInt16>, classes: [UInt8], normalized: NormalizedText,
+                           _ emit: (Token) -> Void) throws(ICUError) {
+        let katakanaWords = KatakanaWords.ranges(in: text, classes: classes)
+        var nextKatakana = 0
+        var position = 0
+
+        func emitToken(_ range: Range<Int>) {
+            let original = normalized.originalRange(start: range.lowerBound, end: range.upperBound)
+            let kind = script(classes, range)
+            let term: String
+            switch kind {
+            case .katakana:
+                KatakanaWords.term(of: text, range: range, into: &scratch)
+                term = scratch.withUnsafeBufferPointer { string($0, 0..<$0.count) }
+            case .latin:
+                term = english.term(for: string(text, range))
+            default:
+                term = string(text, range)
+            }
+            emit(Token(term: term, stream: .word, script: kind, position: position,
+                       start: original.lowerBound, end: original.upperBound))
+            position += 1
+        }
+        func emitKatakanaWords(before offset: Int) {
+            while nextKatakana < katakanaWords.count && katakanaWords[nextKatakana].lowerBound < offset {
+                emitToken(katakanaWords[nextKatakana])
+                nextKatakana += 1
+            }
+        }
+
+        try words.segments(of: text) { start, end, status in
+            guard status >= 100 && status < 500 else { return }
+            // Cut the segment where the script group changes; katakana pieces are covered by the
+            // katakana words found from the characters.
+            var pieceStart = start
+            var pieceGroup: UInt8 = 0
+            var k = start
+            while k <= end {
+                let group: UInt8 = k < end ? CharacterClass.group(classes[k]) : 255
+                if k == end || (group != 0 && pieceGroup != 0 && group != pieceGroup) {
+                    if pieceGroup != 0 && pieceGroup != 3 {
+                        emitKatakanaWords(before: pieceStart + 1)
+                        emitToken(trimmed(pieceStart..<k, classes))
+                    }
+                    pieceStart = k
+                    pieceGroup = group
+                } else if pieceGroup == 0 {
+                    pieceGroup = group
+                }
+                k += 1
+            }
+        }
+        emitKatakanaWords(before: Int.max)
+    }
+
+    /// `range` without leading or trailing punctuation (a piece cut out of a segment may keep some).
+    private func trimmed(_ range: Range<Int>, _ classes: [UInt8]) -> Range<Int> {
+        var lower = range.lowerBound
+        var upper = range.upperBound
+        while lower < upper && classes[lower] == CharacterClass.other.rawValue { lower += 1 }
+        while upper > lower && classes[upper - 1] == CharacterClass.other.rawValue { upper -= 1 }
+        return lower < upper ? lower..<upper : range
+    }
+
+    // MARK: - Helpers
+
+    private func script(_ classes: [UInt8], _ range: Range<Int>) -> Token.Script {
+        var seen: UInt8 = 0
+        for k in range {
+            switch classes[k] {
+            case CharacterClass.latin.rawValue: seen |= 1
+            case CharacterClass.digit.rawValue: seen |= 2
+            case CharacterClass.hiragana.rawValue: seen |= 4
+            case CharacterClass.katakana.rawValue: seen |= 8
+            case CharacterClass.han.rawValue: seen |= 16
+            case CharacterClass.letter.rawValue: seen |= 32
+            default: break
+            }
+        }
+        switch seen {
+        case 2: return .number
+        case 4: return .hiragana
+        case 8: return .katakana
+        case 16: return .han
+        case _ where seen & 32 != 0: return .other
+        case _ where seen & 1 != 0: return .latin
+        case _ where seen & (4 | 8 | 16) != 0: return .japanese
+        default: return .other
+        }
+    }
+
+    /// The string of `text[range]`, encoded straight to UTF-8 (far cheaper per token than
+    /// transcoding through `String(decoding:as: UTF16.self)`).
+    private func string(_ text: UnsafeBufferPointer<UInt16>, _ range: Range<Int>) -> String {
+        utf8Scratch.removeAll(keepingCapacity: true)
+        var k = range.lowerBound
+        while k < range.upperBound {
+            let unit = UInt32(text[k])
+            if unit < 0x80 {
+                utf8Scratch.append(UInt8(unit))
+            } else if unit < 0x800 {
+                utf8Scratch.append(UInt8(0xC0 | (unit >> 6)))
+                utf8Scratch.append(UInt8(0x80 | (unit & 0x3F)))
+            } else if UTF16.isLeadSurrogate(UInt16(unit)) && k + 1 < range.upperBound
+                        && UTF16.isTrailSurrogate(text[k + 1]) {
+                let scalar = 0x10000 + ((unit - 0xD800) << 10) + (UInt32(text[k + 1]) - 0xDC00)
+                utf8Scratch.append(UInt8(0xF0 | (scalar >> 18)))
+                utf8Scratch.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
+                utf8Scratch.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+                utf8Scratch.append(UInt8(0x80 | (scalar & 0x3F)))
+                k += 1
+            } else {
+                utf8Scratch.append(UInt8(0xE0 | (unit >> 12)))
+                utf8Scratch.append(UInt8(0x80 | ((unit >> 6) & 0x3F)))
+                utf8Scratch.append(UInt8(0x80 | (unit & 0x3F)))
+            }
+            k += 1
+        }
+        return String(decoding: utf8Scratch, as: UTF8.self)
+    }
+}

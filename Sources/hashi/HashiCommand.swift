@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `hashi` command: bilingual Japanese/English full-text search.
+@main
+struct HashiCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hashi",
+        abstract: "Bilingual Japanese/English full-text search.",
+        subcommands: [AnalyzeCommand.self, BenchCommand.self]
+    )
+}
