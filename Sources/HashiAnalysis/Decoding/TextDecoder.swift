@@ -48,6 +48,13 @@ public enum TextDecoder {
             }
             return DecodedText(text: String(decoding: bytes, as: UTF8.self), encoding: .utf8, hadByteOrderMark: false)
         }
+        // Damaged UTF-8 (a truncated or corrupted character) is still UTF-8: report the damage rather
+        // than decode the whole file as mojibake in a legacy encoding that happens to accept it.
+        // Real Shift_JIS or EUC-JP text breaks UTF-8's rules at nearly every character.
+        let evidence = utf8Evidence(bytes)
+        if let firstInvalid, evidence.multibyte > 0, evidence.multibyte >= evidence.errors {
+            throw .undecodable(source: source, offset: firstInvalid, encoding: .utf8)
+        }
         // Not UTF-8: let ICU's detector rank the legacy Japanese encodings, then confirm by converting.
         var candidates = detectedEncodings(bytes).filter { $0 != .utf8 && $0 != .utf16LittleEndian && $0 != .utf16BigEndian }
         for fallback in [TextEncoding.shiftJIS, .eucJP] where !candidates.contains(fallback) {
@@ -134,6 +141,21 @@ public enum TextDecoder {
                 return nil
             case .error:
                 return offset
+            }
+        }
+    }
+
+    /// How many well-formed multi-byte UTF-8 characters and how many malformed sequences `bytes` holds.
+    static func utf8Evidence(_ bytes: [UInt8]) -> (multibyte: Int, errors: Int) {
+        var decoder = UTF8()
+        var iterator = bytes.makeIterator()
+        var multibyte = 0
+        var errors = 0
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): if scalar.value >= 0x80 { multibyte += 1 }
+            case .emptyInput: return (multibyte, errors)
+            case .error: errors += 1
             }
         }
     }
