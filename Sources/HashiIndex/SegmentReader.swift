@@ -1,0 +1,392 @@
+import Foundation
+
+/// Layout of one field's dictionary, parsed from the `.trm` field directory.
+struct FieldDictionary: Sendable {
+    var field: UInt8
+    var termCount: Int
+    var blockCount: Int
+    var blockIndexOffset: Int
+    var blocksOffset: Int
+}
+
+/// Location of one field's passage lengths in the `.len` file.
+struct FieldLengths: Sendable {
+    var stats: FieldStats
+    var arrayOffset: Int
+}
+
+/// Read-only access to one segment through `mmap`.
+///
+/// On open, every file's magic, format version, footer and CRC-32C are
+/// verified and the fixed tables are bounds-checked; postings are then read
+/// lazily from the mappings, never copied to the heap. Every read is
+/// bounds-checked: damaged data yields nil / an exhausted cursor, never a
+/// crash (`IndexCheck.verify` reports the damage precisely).
+///
+/// `@unchecked Sendable`: all stored properties are immutable after `init`
+/// and the mappings are read-only, so sharing one reader between threads is safe.
+public final class SegmentReader: @unchecked Sendable {
+    /// The segment name (file stem).
+    public let name: String
+    /// The directory holding the segment files.
+    public let directory: URL
+    /// Number of documents.
+    public let documentCount: Int
+    /// Number of passages (passage ids are `0..<passageCount`).
+    public let passageCount: Int
+
+    let doc: MappedFile
+    let psg: MappedFile
+    let len: MappedFile
+    let trm: MappedFile
+    let pst: MappedFile
+    let pos: MappedFile
+    let cpt: MappedFile
+
+    let docTable: Int
+    let docArea: Int
+    let psgTable: Int
+    let textArea: Int
+    /// Indexed by field id.
+    let dictionaries: [FieldDictionary?]
+    /// Indexed by field id.
+    let lengths: [FieldLengths?]
+
+    static let docRecordSize = 48
+    static let passageRecordSize = 40
+
+    /// Opens segment `name` in `directory`, verifying every file's header and checksum.
+    public init(directory: URL, name: String) throws(IndexError) {
+        self.name = name
+        self.directory = directory
+        func path(_ k: SegmentFileKind) -> String { directory.path + "/" + k.fileName(segment: name) }
+        func open(_ k: SegmentFileKind) throws(IndexError) -> (MappedFile, Range<Int>) {
+            let f = try MappedFile(path: path(k))
+            let body = try f.validate(kind: k)
+            return (f, body)
+        }
+        let (doc, docBody) = try open(.documents)
+        let (psg, psgBody) = try open(.passages)
+        let (len, lenBody) = try open(.lengths)
+        let (trm, trmBody) = try open(.terms)
+        let (pst, _) = try open(.postings)
+        let (pos, _) = try open(.positions)
+        let (cpt, _) = try open(.concepts)
+        self.doc = doc; self.psg = psg; self.len = len; self.trm = trm
+        self.pst = pst; self.pos = pos; self.cpt = cpt
+
+        // Documents.
+        let dv = doc.view
+        let h = docBody.lowerBound
+        guard let dCount = dv.u32(h), let dArea = dv.offset64(h + 8) else {
+            throw .corrupted(file: doc.path, offset: h, reason: "document table header truncated")
+        }
+        let dTable = h + 16
+        guard dArea == dTable + Int(dCount) * Self.docRecordSize, dArea <= docBody.upperBound else {
+            throw .corrupted(file: doc.path, offset: h + 8, reason: "document table size does not match the path area offset")
+        }
+        for i in 0..<Int(dCount) {
+            let r = dTable + i * Self.docRecordSize
+            guard let po = dv.offset64(r + 32), let pl = dv.u32(r + 40),
+                  po <= docBody.upperBound - dArea, Int(pl) <= docBody.upperBound - dArea - po else {
+                throw .corrupted(file: doc.path, offset: r + 32, reason: "path of document \(i) lies outside the path area")
+            }
+        }
+        documentCount = Int(dCount)
+        docTable = dTable
+        docArea = dArea
+
+        // Passages.
+        let pv = psg.view
+        let ph = psgBody.lowerBound
+        guard let pCount = pv.u32(ph), let tArea = pv.offset64(ph + 8) else {
+            throw .corrupted(file: psg.path, offset: ph, reason: "passage table header truncated")
+        }
+        let pTable = ph + 16
+        guard tArea == pTable + Int(pCount) * Self.passageRecordSize, tArea <= psgBody.upperBound else {
+            throw .corrupted(file: psg.path, offset: ph + 8, reason: "passage table size does not match the text area offset")
+        }
+        for i in 0..<Int(pCount) {
+            let r = pTable + i * Self.passageRecordSize
+            guard let tl = pv.u32(r + 12), let to = pv.offset64(r + 32),
+                  to <= psgBody.upperBound - tArea, Int(tl) <= psgBody.upperBound - tArea - to else {
+                throw .corrupted(file: psg.path, offset: r + 12, reason: "text of passage \(i) lies outside the text area")
+            }
+        }
+        passageCount = Int(pCount)
+        psgTable = pTable
+        textArea = tArea
+
+        // Field lengths.
+        let lv = len.view
+        let lh = lenBody.lowerBound
+        guard let lFields = lv.u32(lh), let lPassages = lv.u32(lh + 4) else {
+            throw .corrupted(file: len.path, offset: lh, reason: "length table header truncated")
+        }
+        guard lPassages == pCount else {
+            throw .corrupted(file: len.path, offset: lh + 4, reason: "length table covers \(lPassages) passages but the passage table has \(pCount)")
+        }
+        guard lFields <= 256 else { throw .corrupted(file: len.path, offset: lh, reason: "more than 256 fields") }
+        var lens = [FieldLengths?](repeating: nil, count: 256)
+        for i in 0..<Int(lFields) {
+            let e = lh + 8 + i * 24
+            guard let fid = lv.u32(e), fid < 256, let with = lv.u32(e + 4), let total = lv.u64(e + 8),
+                  let ao = lv.offset64(e + 16), ao >= lh, ao <= lenBody.upperBound,
+                  Int(pCount) * 4 <= lenBody.upperBound - ao else {
+                throw .corrupted(file: len.path, offset: e, reason: "field length entry \(i) is invalid or out of bounds")
+            }
+            guard lens[Int(fid)] == nil else { throw .corrupted(file: len.path, offset: e, reason: "field \(fid) listed twice") }
+            lens[Int(fid)] = FieldLengths(stats: FieldStats(totalTokens: total, passagesWithField: with), arrayOffset: ao)
+        }
+        lengths = lens
+
+        // Term dictionary directory.
+        let tv = trm.view
+        let th = trmBody.lowerBound
+        guard let tFields = tv.u32(th), tFields <= 256 else {
+            throw .corrupted(file: trm.path, offset: th, reason: "term dictionary field count missing or above 256")
+        }
+        var dicts = [FieldDictionary?](repeating: nil, count: 256)
+        for i in 0..<Int(tFields) {
+            let e = th + 8 + i * 32
+            guard let fid = tv.u32(e), fid < 256, let tc = tv.u32(e + 4), let bc = tv.u32(e + 8),
+                  let bi = tv.offset64(e + 16), let bs = tv.offset64(e + 24),
+                  bs >= th, bs <= bi, bi <= trmBody.upperBound, Int(bc) * 8 <= trmBody.upperBound - bi,
+                  Int(bc) == (Int(tc) + IndexFormat.termsPerBlock - 1) / IndexFormat.termsPerBlock else {
+                throw .corrupted(file: trm.path, offset: e, reason: "term dictionary field entry \(i) is invalid or out of bounds")
+            }
+            guard dicts[Int(fid)] == nil else { throw .corrupted(file: trm.path, offset: e, reason: "field \(fid) listed twice") }
+            dicts[Int(fid)] = FieldDictionary(field: UInt8(fid), termCount: Int(tc), blockCount: Int(bc),
+                                              blockIndexOffset: bi, blocksOffset: bs)
+        }
+        dictionaries = dicts
+    }
+
+    /// Field ids that have terms or lengths in this segment, ascending.
+    public var fields: [UInt8] {
+        (0..<256).filter { dictionaries[$0] != nil || lengths[$0] != nil }.map { UInt8($0) }
+    }
+
+    /// Number of distinct terms in `field`.
+    public func termCount(field: UInt8) -> Int { dictionaries[Int(field)]?.termCount ?? 0 }
+
+    // MARK: stores
+
+    /// The document with id `id`, or nil when out of range.
+    public func document(_ id: UInt32) -> DocumentRecord? {
+        guard Int(id) < documentCount else { return nil }
+        let v = doc.view
+        let r = docTable + Int(id) * Self.docRecordSize
+        guard let size = v.u64(r), let modified = v.u64(r + 8), let hash = v.u64(r + 16),
+              let first = v.u32(r + 24), let count = v.u32(r + 28),
+              let po = v.offset64(r + 32), let pl = v.u32(r + 40),
+              let pathBytes = v.slice(docArea + po, Int(pl)) else { return nil }
+        return DocumentRecord(path: String(decoding: pathBytes, as: UTF8.self), size: size,
+                              modified: Int64(bitPattern: modified), contentHash: hash,
+                              firstPassage: first, passageCount: count)
+    }
+
+    /// The passage with id `id`, or nil when out of range.
+    public func passage(_ id: UInt32) -> PassageRecord? {
+        guard Int(id) < passageCount else { return nil }
+        let v = psg.view
+        let r = psgTable + Int(id) * Self.passageRecordSize
+        guard let d = v.u32(r), let ord = v.u32(r + 4), let line = v.u32(r + 8), let tl = v.u32(r + 12),
+              let s = v.u64(r + 16), let e = v.u64(r + 24), let to = v.offset64(r + 32),
+              let text = v.slice(textArea + to, Int(tl)) else { return nil }
+        return PassageRecord(document: d, ordinal: ord, line: line, startOffset: s, endOffset: e,
+                             text: String(decoding: text, as: UTF8.self))
+    }
+
+    /// The document id of passage `id` without decoding its text.
+    public func passageDocument(_ id: UInt32) -> UInt32? {
+        guard Int(id) < passageCount else { return nil }
+        return psg.view.u32(psgTable + Int(id) * Self.passageRecordSize)
+    }
+
+    // MARK: lengths
+
+    /// Length (token count) of passage `passage` in `field`; 0 when absent.
+    public func fieldLength(field: UInt8, passage: UInt32) -> UInt32 {
+        guard Int(passage) < passageCount, let l = lengths[Int(field)] else { return 0 }
+        return len.view.u32(l.arrayOffset + 4 * Int(passage)) ?? 0
+    }
+
+    /// Collection statistics of `field` (zeros when the field is absent).
+    public func fieldStats(field: UInt8) -> FieldStats {
+        lengths[Int(field)]?.stats ?? FieldStats(totalTokens: 0, passagesWithField: 0)
+    }
+
+    // MARK: dictionary
+
+    /// Reads the first term of block `b` into `into`; returns false when damaged.
+    func firstTerm(_ d: FieldDictionary, block b: Int, into buffer: inout [UInt8]) -> Bool {
+        let v = trm.view
+        guard let bo = v.offset64(d.blockIndexOffset + 8 * b) else { return false }
+        var o = bo
+        guard let count = v.varint(&o), count > 0, let shared = v.varint(&o), shared == 0,
+              let sl = v.varint(&o), sl <= UInt64(v.count), let bytes = v.slice(o, Int(sl)) else { return false }
+        buffer.removeAll(keepingCapacity: true)
+        buffer.append(contentsOf: bytes)
+        return true
+    }
+
+    /// Index of the last block whose first term is <= `key` (0 if none).
+    func startBlock(_ d: FieldDictionary, key: [UInt8]) -> Int {
+        var lo = 0
+        var hi = d.blockCount - 1
+        var buffer: [UInt8] = []
+        var result = 0
+        while lo <= hi {
+            let mid = (lo + hi) / 2
+            guard firstTerm(d, block: mid, into: &buffer) else { return result }
+            if compareBytes(buffer, key) <= 0 {
+                result = mid
+                lo = mid + 1
+            } else {
+                hi = mid - 1
+            }
+        }
+        return result
+    }
+
+    /// Looks up a term given as bytes.
+    public func termInfo<C: Collection>(field: UInt8, term: C) -> TermInfo? where C.Element == UInt8 {
+        let key = Array(term)
+        guard let d = dictionaries[Int(field)], d.blockCount > 0 else { return nil }
+        var it = TermIterator(reader: self, dictionary: d, block: startBlock(d, key: key), prefix: [])
+        while let (bytes, info) = it.nextRaw() {
+            let c = compareBytes(bytes, key)
+            if c == 0 { return info }
+            if c > 0 { return nil }
+            if it.blockExhausted { return nil }
+        }
+        return nil
+    }
+
+    /// Looks up a term given as a string (its UTF-8 bytes).
+    public func termInfo(field: UInt8, term: String) -> TermInfo? {
+        termInfo(field: field, term: Array(term.utf8))
+    }
+
+    /// The terms of `field` that start with `prefix`, in ascending byte order.
+    /// Only the blocks that can hold matching terms are decoded.
+    public func terms<C: Collection>(field: UInt8, prefix: C) -> TermSequence where C.Element == UInt8 {
+        TermSequence(reader: self, field: field, prefix: Array(prefix))
+    }
+
+    /// The terms of `field` that start with `prefix` (UTF-8), in ascending byte order.
+    public func terms(field: UInt8, prefix: String = "") -> TermSequence {
+        TermSequence(reader: self, field: field, prefix: Array(prefix.utf8))
+    }
+
+    /// A cursor over the postings of a term found in this segment.
+    public func postings(for info: TermInfo) -> PostingsCursor {
+        PostingsCursor(reader: self, info: info)
+    }
+}
+
+/// The terms of one field starting with a prefix (see `SegmentReader.terms`).
+public struct TermSequence: Sequence, Sendable {
+    let reader: SegmentReader
+    let field: UInt8
+    let prefix: [UInt8]
+
+    /// Makes an iterator positioned before the first matching term.
+    public func makeIterator() -> TermIterator {
+        guard let d = reader.dictionaries[Int(field)], d.blockCount > 0 else {
+            return TermIterator(reader: reader, dictionary: nil, block: 0, prefix: prefix)
+        }
+        return TermIterator(reader: reader, dictionary: d, block: reader.startBlock(d, key: prefix), prefix: prefix)
+    }
+}
+
+/// Iterates dictionary entries block by block, decoding prefix compression.
+public struct TermIterator: IteratorProtocol, Sendable {
+    let reader: SegmentReader
+    let dictionary: FieldDictionary?
+    let prefix: [UInt8]
+    var block: Int
+    var offset = 0
+    var leftInBlock = 0
+    var term: [UInt8] = []
+    var prevPst: UInt64 = 0
+    var prevPos: UInt64 = 0
+    var done = false
+    var started = false
+
+    init(reader: SegmentReader, dictionary: FieldDictionary?, block: Int, prefix: [UInt8]) {
+        self.reader = reader
+        self.dictionary = dictionary
+        self.block = block
+        self.prefix = prefix
+        if dictionary == nil { done = true }
+    }
+
+    /// True when the last returned entry was the last one of its block.
+    var blockExhausted: Bool { leftInBlock == 0 }
+
+    /// Next entry regardless of prefix (ascending), or nil at the end / on damage.
+    mutating func nextRaw() -> ([UInt8], TermInfo)? {
+        guard !done, let d = dictionary else { return nil }
+        let v = reader.trm.view
+        if leftInBlock == 0 {
+            if started { block += 1 }
+            started = true
+            guard block < d.blockCount, let bo = v.offset64(d.blockIndexOffset + 8 * block) else {
+                done = true
+                return nil
+            }
+            offset = bo
+            guard let c = v.varint(&offset), c > 0, c <= UInt64(IndexFormat.termsPerBlock) else {
+                done = true
+                return nil
+            }
+            leftInBlock = Int(c)
+            term.removeAll(keepingCapacity: true)
+            prevPst = 0
+            prevPos = 0
+        }
+        guard let shared = v.varint(&offset), shared <= UInt64(term.count),
+              let sl = v.varint(&offset), sl <= UInt64(v.count),
+              let suffix = v.slice(offset, Int(sl)) else {
+            done = true
+            return nil
+        }
+        offset += Int(sl)
+        guard let df = v.varint32(&offset), let extra = v.varint(&offset),
+              let dp = v.varint(&offset), let dq = v.varint(&offset) else {
+            done = true
+            return nil
+        }
+        term.removeSubrange(Int(shared)...)
+        term.append(contentsOf: suffix)
+        let (pst, o1) = prevPst.addingReportingOverflow(dp)
+        let (pos, o2) = prevPos.addingReportingOverflow(dq)
+        let (ttf, o3) = UInt64(df).addingReportingOverflow(extra)
+        guard !o1, !o2, !o3 else {
+            done = true
+            return nil
+        }
+        prevPst = pst
+        prevPos = pos
+        leftInBlock -= 1
+        return (term, TermInfo(field: d.field, docFrequency: df, totalTermFrequency: ttf,
+                               postingsOffset: pst, positionsOffset: pos))
+    }
+
+    /// The next term starting with the prefix, or nil when there are no more.
+    public mutating func next() -> TermEntry? {
+        while let (bytes, info) = nextRaw() {
+            let c = bytes.count >= prefix.count ? compareBytes(Array(bytes[0..<prefix.count]), prefix)
+                                                : compareBytes(bytes, prefix)
+            if c < 0 { continue }
+            if c > 0 || bytes.count < prefix.count {
+                done = true
+                return nil
+            }
+            return TermEntry(term: bytes, info: info)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,632 @@
+import Foundation
+
+/// Accumulates documents, passages and their tokens in memory and writes them
+/// as one immutable segment.
+///
+/// Usage: `addDocument`, then for each of its passages `addPassage` followed by
+/// `addToken` calls for that passage's tokens (in any field, any order), then
+/// `write(to:name:)`. Passages of one document must be added contiguously.
+///
+/// Memory: terms are interned into one byte arena with an open-addressing hash
+/// table; each term's postings are appended, varint-encoded, to chained slices
+/// of one shared byte pool (no per-term or per-posting objects). Tokens of the
+/// current passage are buffered as packed `UInt64`s and flushed when the next
+/// passage starts.
+///
+/// Output is deterministic: the same calls produce byte-identical files.
+public struct SegmentWriter: Sendable {
+    // MARK: documents
+    private var docPathArena: [UInt8] = []
+    private var docPathOffsets: [UInt64] = []
+    private var docPathLengths: [UInt32] = []
+    private var docSizes: [UInt64] = []
+    private var docModified: [Int64] = []
+    private var docHashes: [UInt64] = []
+
+    // MARK: passages
+    private var textArena: [UInt8] = []
+    private var passageDocs: [UInt32] = []
+    private var passageOrdinals: [UInt32] = []
+    private var passageLines: [UInt32] = []
+    private var passageStarts: [UInt64] = []
+    private var passageEnds: [UInt64] = []
+    private var passageTextOffsets: [UInt64] = []
+    private var passageTextLengths: [UInt32] = []
+
+    // MARK: field lengths (index = field id; arrays are padded lazily)
+    private var fieldLengths: [[UInt32]] = Array(repeating: [], count: 256)
+    private var fieldUsed: [Bool] = Array(repeating: false, count: 256)
+
+    // MARK: terms
+    private var terms = TermTable()
+    /// Tokens of the current passage: term id << 32 | position.
+    private var pending: [UInt64] = []
+    private var pendingPassage: UInt32? = nil
+    private var orphanTokens = 0
+
+    /// Creates an empty writer.
+    public init() {}
+
+    /// Number of documents added so far.
+    public var documentCount: Int { docSizes.count }
+    /// Number of passages added so far.
+    public var passageCount: Int { passageDocs.count }
+    /// Number of distinct (field, term) pairs seen so far.
+    public var termCount: Int { terms.states.count }
+
+    /// Approximate heap bytes held by the writer (for flushing under a memory budget).
+    public var estimatedMemoryBytes: Int {
+        terms.pool.capacity + terms.arena.capacity + terms.states.capacity * MemoryLayout<TermState>.stride
+            + terms.slots.capacity * 4 + textArena.capacity + docPathArena.capacity
+            + passageDocs.capacity * 48 + docSizes.capacity * 40 + pending.capacity * 8
+            + fieldLengths.reduce(0) { $0 + $1.capacity * 4 }
+    }
+
+    /// Adds a document and returns its id (dense from 0).
+    @discardableResult
+    public mutating func addDocument(path: String, size: UInt64, modified: Int64, contentHash: UInt64) -> UInt32 {
+        let id = UInt32(truncatingIfNeeded: docSizes.count)
+        docPathOffsets.append(UInt64(docPathArena.count))
+        var p = path
+        p.withUTF8 { docPathArena.append(contentsOf: $0) }
+        docPathLengths.append(UInt32(truncatingIfNeeded: docPathArena.count - Int(docPathOffsets[docPathOffsets.count - 1])))
+        docSizes.append(size)
+        docModified.append(modified)
+        docHashes.append(contentHash)
+        return id
+    }
+
+    /// Adds a passage of `document` and makes it the current passage for
+    /// `addToken`. Returns its id (dense from 0).
+    @discardableResult
+    public mutating func addPassage(document: UInt32, ordinal: UInt32, line: UInt32,
+                                    startOffset: UInt64, endOffset: UInt64, text: String) -> UInt32 {
+        flushPending()
+        let id = UInt32(truncatingIfNeeded: passageDocs.count)
+        passageDocs.append(document)
+        passageOrdinals.append(ordinal)
+        passageLines.append(line)
+        passageStarts.append(startOffset)
+        passageEnds.append(endOffset)
+        let start = textArena.count
+        passageTextOffsets.append(UInt64(start))
+        var t = text
+        t.withUTF8 { textArena.append(contentsOf: $0) }
+        passageTextLengths.append(UInt32(truncatingIfNeeded: textArena.count - start))
+        pendingPassage = id
+        return id
+    }
+
+    /// Adds one token of the current passage. `position` is the token's ordinal
+    /// in its field within the passage (0, 1, 2, …); a passage's length in a
+    /// field is its token count in that field, or one more than its largest
+    /// position if that is larger.
+    @inlinable
+    public mutating func addToken<C: Collection>(field: UInt8, term: C, position: UInt32) where C.Element == UInt8 {
+        if let done = term.withContiguousStorageIfAvailable({ addToken(field: field, bytes: UnsafeRawBufferPointer($0), position: position) }) {
+            return done
+        }
+        let copy = Array(term)
+        copy.withUnsafeBytes { addToken(field: field, bytes: $0, position: position) }
+    }
+
+    /// Adds one token of the current passage, given as a string (its UTF-8 bytes are the term).
+    public mutating func addToken(field: UInt8, term: String, position: UInt32) {
+        var t = term
+        t.withUTF8 { addToken(field: field, bytes: UnsafeRawBufferPointer($0), position: position) }
+    }
+
+    /// Adds one token of the current passage from raw bytes (the fastest entry point).
+    public mutating func addToken(field: UInt8, bytes: UnsafeRawBufferPointer, position: UInt32) {
+        guard pendingPassage != nil else {
+            orphanTokens += 1
+            return
+        }
+        let id = terms.intern(field: field, bytes: bytes)
+        pending.append(UInt64(id) << 32 | UInt64(position))
+    }
+
+    /// Moves the current passage's buffered tokens into the term streams.
+    private mutating func flushPending() {
+        guard let passage = pendingPassage else { return }
+        pendingPassage = nil
+        guard !pending.isEmpty else { return }
+        pending.sort()
+        var fieldCount = [UInt32](repeating: 0, count: 256)
+        var fieldSpan = [UInt32](repeating: 0, count: 256)
+        var touched: [UInt8] = []
+        var i = 0
+        let n = pending.count
+        while i < n {
+            let t = Int(pending[i] >> 32)
+            var j = i + 1
+            while j < n && Int(pending[j] >> 32) == t { j += 1 }
+            let freq = UInt32(j - i)
+            var prev: UInt32 = 0
+            terms.beginPosting(t, passage: passage, frequency: freq)
+            for k in i..<j {
+                let p = UInt32(truncatingIfNeeded: pending[k])
+                terms.writeVarint(t, UInt64(p - prev))
+                prev = p
+            }
+            let f = Int(terms.states[t].field)
+            if fieldCount[f] == 0 && fieldSpan[f] == 0 { touched.append(UInt8(f)) }
+            fieldCount[f] &+= freq
+            fieldSpan[f] = max(fieldSpan[f], prev &+ 1)
+            i = j
+        }
+        for f in touched {
+            let fi = Int(f)
+            fieldUsed[fi] = true
+            let want = Int(passage)
+            if fieldLengths[fi].count < want {
+                fieldLengths[fi].append(contentsOf: repeatElement(0, count: want - fieldLengths[fi].count))
+            }
+            fieldLengths[fi].append(max(fieldCount[fi], fieldSpan[fi]))
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes the segment's files (`name.doc`, `.psg`, `.len`, `.trm`, `.pst`,
+    /// `.pos`, `.cpt`) into `directory` and fsyncs each of them. The directory
+    /// itself is not fsynced (the commit protocol in `IndexDirectory` does that).
+    ///
+    /// The writer stays usable; writing again includes everything added so far.
+    public mutating func write(to directory: URL, name: String) throws(IndexError) -> SegmentSummary {
+        flushPending()
+        try validate()
+        let dir = directory.path
+        var files: [SegmentFileInfo] = []
+        var postingCount = 0
+        var positionCount = 0
+
+        func emit(_ kind: SegmentFileKind, _ image: inout FileImage) throws(IndexError) {
+            image.finish()
+            let fileName = kind.fileName(segment: name)
+            try FileIO.writeFile(dir + "/" + fileName, image.bytes)
+            let crc = image.bytes.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: $0[($0.count - 4)...]) }
+                .load(as: UInt32.self)
+            files.append(SegmentFileInfo(name: fileName, byteCount: image.bytes.count, checksum: UInt32(littleEndian: crc)))
+        }
+
+        var docImage = buildDocuments()
+        try emit(.documents, &docImage)
+        docImage = FileImage(kind: .documents)
+        var psgImage = buildPassages()
+        try emit(.passages, &psgImage)
+        psgImage = FileImage(kind: .passages)
+        var lenImage = buildLengths()
+        try emit(.lengths, &lenImage)
+        lenImage = FileImage(kind: .lengths)
+
+        var trm = FileImage(kind: .terms)
+        var pst = FileImage(kind: .postings, reserveCapacity: terms.pool.count)
+        var pos = FileImage(kind: .positions, reserveCapacity: terms.pool.count)
+        buildTerms(&trm, &pst, &pos, postingCount: &postingCount, positionCount: &positionCount)
+        try emit(.terms, &trm)
+        trm = FileImage(kind: .terms)
+        try emit(.postings, &pst)
+        pst = FileImage(kind: .postings)
+        try emit(.positions, &pos)
+        pos = FileImage(kind: .positions)
+
+        var cpt = FileImage(kind: .concepts)
+        cpt.bytes.appendLE(UInt32(0))
+        cpt.bytes.appendLE(UInt32(0))
+        try emit(.concepts, &cpt)
+
+        return SegmentSummary(name: name, documentCount: documentCount, passageCount: passageCount,
+                              termCount: termCount, postingCount: postingCount, positionCount: positionCount,
+                              files: files)
+    }
+
+    private func validate() throws(IndexError) {
+        if orphanTokens > 0 {
+            throw .invalidInput("\(orphanTokens) token(s) were added before any passage")
+        }
+        if terms.overflowed {
+            throw .invalidInput("segment postings exceed 4 GiB; flush smaller segments")
+        }
+        guard passageDocs.count < Int(UInt32.max), docSizes.count < Int(UInt32.max) else {
+            throw .invalidInput("too many passages or documents for one segment")
+        }
+        // Passages must reference existing documents, each document's passages contiguous.
+        var seen = [Bool](repeating: false, count: docSizes.count)
+        var previous: UInt32? = nil
+        for (i, d) in passageDocs.enumerated() {
+            guard Int(d) < docSizes.count else {
+                throw .invalidInput("passage \(i) names document \(d), but only \(docSizes.count) document(s) were added")
+            }
+            if d != previous {
+                if seen[Int(d)] {
+                    throw .invalidInput("passages of document \(d) are not contiguous (passage \(i)); add each document's passages together")
+                }
+                seen[Int(d)] = true
+                previous = d
+            }
+        }
+    }
+
+    private func buildDocuments() -> FileImage {
+        let n = docSizes.count
+        var first = [UInt32](repeating: 0, count: n)
+        var count = [UInt32](repeating: 0, count: n)
+        for (i, d) in passageDocs.enumerated() {
+            let di = Int(d)
+            if count[di] == 0 { first[di] = UInt32(i) }
+            count[di] += 1
+        }
+        var img = FileImage(kind: .documents, reserveCapacity: 16 + n * 48 + docPathArena.count)
+        let tableStart = IndexFormat.headerSize + 16
+        let areaStart = tableStart + n * 48
+        img.bytes.appendLE(UInt32(n))
+        img.bytes.appendLE(UInt32(0))
+        img.bytes.appendLE(UInt64(areaStart))
+        for i in 0..<n {
+            img.bytes.appendLE(docSizes[i])
+            img.bytes.appendLE(UInt64(bitPattern: docModified[i]))
+            img.bytes.appendLE(docHashes[i])
+            img.bytes.appendLE(first[i])
+            img.bytes.appendLE(count[i])
+            img.bytes.appendLE(docPathOffsets[i])
+            img.bytes.appendLE(docPathLengths[i])
+            img.bytes.appendLE(UInt32(0))
+        }
+        img.bytes.append(contentsOf: docPathArena)
+        return img
+    }
+
+    private func buildPassages() -> FileImage {
+        let n = passageDocs.count
+        var img = FileImage(kind: .passages, reserveCapacity: 16 + n * 40 + textArena.count)
+        let areaStart = IndexFormat.headerSize + 16 + n * 40
+        img.bytes.appendLE(UInt32(n))
+        img.bytes.appendLE(UInt32(0))
+        img.bytes.appendLE(UInt64(areaStart))
+        for i in 0..<n {
+            img.bytes.appendLE(passageDocs[i])
+            img.bytes.appendLE(passageOrdinals[i])
+            img.bytes.appendLE(passageLines[i])
+            img.bytes.appendLE(passageTextLengths[i])
+            img.bytes.appendLE(passageStarts[i])
+            img.bytes.appendLE(passageEnds[i])
+            img.bytes.appendLE(passageTextOffsets[i])
+        }
+        img.bytes.append(contentsOf: textArena)
+        return img
+    }
+
+    private func buildLengths() -> FileImage {
+        let n = passageDocs.count
+        let fields = (0..<256).filter { fieldUsed[$0] }
+        var img = FileImage(kind: .lengths, reserveCapacity: 8 + fields.count * (24 + 4 * n))
+        img.bytes.appendLE(UInt32(fields.count))
+        img.bytes.appendLE(UInt32(n))
+        var arrayOffset = IndexFormat.headerSize + 8 + fields.count * 24
+        for f in fields {
+            var total: UInt64 = 0
+            var with: UInt32 = 0
+            for l in fieldLengths[f] where l > 0 {
+                total += UInt64(l)
+                with += 1
+            }
+            img.bytes.appendLE(UInt32(f))
+            img.bytes.appendLE(with)
+            img.bytes.appendLE(total)
+            img.bytes.appendLE(UInt64(arrayOffset))
+            arrayOffset += 4 * n
+        }
+        for f in fields {
+            let lengths = fieldLengths[f]
+            for l in lengths { img.bytes.appendLE(l) }
+            for _ in lengths.count..<max(lengths.count, n) { img.bytes.appendLE(UInt32(0)) }
+        }
+        return img
+    }
+
+    private func buildTerms(_ trm: inout FileImage, _ pst: inout FileImage, _ pos: inout FileImage,
+                            postingCount: inout Int, positionCount: inout Int) {
+        let order = terms.sortedTermIDs()
+        // Field groups.
+        var groups: [(field: UInt8, range: Range<Int>)] = []
+        var i = 0
+        while i < order.count {
+            let f = terms.states[Int(order[i])].field
+            var j = i + 1
+            while j < order.count && terms.states[Int(order[j])].field == f { j += 1 }
+            groups.append((f, i..<j))
+            i = j
+        }
+        trm.bytes.appendLE(UInt32(groups.count))
+        trm.bytes.appendLE(UInt32(0))
+        let directoryStart = trm.offset
+        trm.bytes.append(contentsOf: repeatElement(0, count: groups.count * 32))
+
+        var passages: [UInt32] = []
+        var freqs: [UInt32] = []
+        var positions: [UInt32] = []
+        var blockOffsets: [UInt64] = []
+        var prevTerm: [UInt8] = []
+        var currentTerm: [UInt8] = []
+
+        for (g, group) in groups.enumerated() {
+            blockOffsets.removeAll(keepingCapacity: true)
+            let blocksStart = trm.offset
+            var inBlock = 0
+            var prevPst: UInt64 = 0
+            var prevPos: UInt64 = 0
+            for k in group.range {
+                let t = Int(order[k])
+                // Postings and positions.
+                terms.decodeStream(t, passages: &passages, frequencies: &freqs, positions: &positions)
+                let pstStart = UInt64(pst.offset)
+                let posStart = UInt64(pos.offset)
+                Self.encodePostings(passages: passages, frequencies: freqs, positions: positions, pst: &pst.bytes, pos: &pos.bytes)
+                postingCount += passages.count
+                positionCount += positions.count
+
+                // Dictionary entry.
+                let state = terms.states[t]
+                currentTerm.removeAll(keepingCapacity: true)
+                currentTerm.append(contentsOf: terms.arena[Int(state.start)..<Int(state.start + state.length)])
+                if inBlock == 0 {
+                    blockOffsets.append(UInt64(trm.offset))
+                    let remaining = group.range.upperBound - k
+                    trm.bytes.appendVarint(UInt64(min(IndexFormat.termsPerBlock, remaining)))
+                    prevTerm.removeAll(keepingCapacity: true)
+                    prevPst = 0
+                    prevPos = 0
+                }
+                var shared = 0
+                let limit = min(prevTerm.count, currentTerm.count)
+                while shared < limit && prevTerm[shared] == currentTerm[shared] { shared += 1 }
+                trm.bytes.appendVarint(UInt64(shared))
+                trm.bytes.appendVarint(UInt64(currentTerm.count - shared))
+                trm.bytes.append(contentsOf: currentTerm[shared...])
+                trm.bytes.appendVarint(UInt64(state.docFreq))
+                trm.bytes.appendVarint(state.totalFreq - UInt64(state.docFreq))
+                trm.bytes.appendVarint(pstStart - prevPst)
+                trm.bytes.appendVarint(posStart - prevPos)
+                prevPst = pstStart
+                prevPos = posStart
+                swap(&prevTerm, &currentTerm)
+                inBlock += 1
+                if inBlock == IndexFormat.termsPerBlock { inBlock = 0 }
+            }
+            let indexStart = trm.offset
+            for o in blockOffsets { trm.bytes.appendLE(o) }
+            let d = directoryStart + g * 32
+            trm.bytes.setLE(UInt32(group.field), at: d)
+            trm.bytes.setLE(UInt32(group.range.count), at: d + 4)
+            trm.bytes.setLE(UInt32(blockOffsets.count), at: d + 8)
+            trm.bytes.setLE(UInt32(0), at: d + 12)
+            trm.bytes.setLE(UInt64(indexStart), at: d + 16)
+            trm.bytes.setLE(UInt64(blocksStart), at: d + 24)
+        }
+    }
+
+    /// Encodes one term's postings (with a skip table when it spans several
+    /// blocks) and positions. Shared with `SegmentMerger`.
+    static func encodePostings(passages: [UInt32], frequencies: [UInt32], positions: [UInt32],
+                               pst: inout [UInt8], pos: inout [UInt8]) {
+        let df = passages.count
+        let blockSize = IndexFormat.postingsBlockSize
+        let numBlocks = (df + blockSize - 1) / blockSize
+        let posStart = pos.count
+        var skipAt = -1
+        if numBlocks > 1 {
+            skipAt = pst.count
+            pst.append(contentsOf: repeatElement(0, count: 12 * numBlocks))
+        }
+        let dataStart = pst.count
+        var prev: UInt32 = 0
+        var pi = 0
+        for i in 0..<df {
+            if skipAt >= 0 && i % blockSize == 0 {
+                let e = skipAt + 12 * (i / blockSize)
+                pst.setLE(UInt32(pst.count - dataStart), at: e + 4)
+                pst.setLE(UInt32(pos.count - posStart), at: e + 8)
+            }
+            let id = passages[i]
+            pst.appendVarint(id - prev)
+            prev = id
+            let f = frequencies[i]
+            pst.appendVarint(f)
+            var prevPosition: UInt32 = 0
+            for _ in 0..<Int(f) {
+                let p = positions[pi]
+                pos.appendVarint(p - prevPosition)
+                prevPosition = p
+                pi += 1
+            }
+            if skipAt >= 0 && (i % blockSize == blockSize - 1 || i == df - 1) {
+                pst.setLE(id, at: skipAt + 12 * (i / blockSize))
+            }
+        }
+    }
+}
+
+/// Per-term state in the writer (one contiguous array, no objects).
+struct TermState: Sendable {
+    var hash: UInt32
+    var start: UInt32
+    var length: UInt32
+    var field: UInt8
+    var level: UInt8
+    var head: UInt32
+    var pos: UInt32
+    var end: UInt32
+    var lastPassage: UInt32
+    var docFreq: UInt32
+    var totalFreq: UInt64
+}
+
+/// Term interning (arena + open addressing) and the postings slice pool.
+struct TermTable: Sendable {
+    var arena: [UInt8] = []
+    var states: [TermState] = []
+    var slots: [Int32] = Array(repeating: -1, count: 1024)
+    var pool: [UInt8] = []
+    var overflowed = false
+
+    static func sliceSize(_ level: UInt8) -> Int { 16 << Int(min(level, 6)) }
+
+    @inline(__always)
+    static func hash(field: UInt8, bytes: UnsafeRawBufferPointer) -> UInt32 {
+        var h: UInt32 = 0x811C_9DC5 ^ UInt32(field)
+        for b in bytes {
+            h = (h ^ UInt32(b)) &* 0x0100_0193
+        }
+        return h ^ (h >> 15)
+    }
+
+    mutating func intern(field: UInt8, bytes: UnsafeRawBufferPointer) -> Int {
+        let h = Self.hash(field: field, bytes: bytes)
+        var mask = slots.count - 1
+        var idx = Int(h) & mask
+        while true {
+            let s = slots[idx]
+            if s < 0 { break }
+            let st = states[Int(s)]
+            if st.hash == h && st.field == field && Int(st.length) == bytes.count {
+                let equal = arena.withUnsafeBytes { a -> Bool in
+                    guard bytes.count > 0, let pa = a.baseAddress, let pb = bytes.baseAddress else { return true }
+                    return memcmp(pa + Int(st.start), pb, bytes.count) == 0
+                }
+                if equal { return Int(s) }
+            }
+            idx = (idx + 1) & mask
+        }
+        // Insert.
+        let id = states.count
+        let start = arena.count
+        arena.append(contentsOf: bytes)
+        let head = allocateSlice(level: 0)
+        states.append(TermState(hash: h, start: UInt32(truncatingIfNeeded: start), length: UInt32(bytes.count),
+                                field: field, level: 0, head: head, pos: head,
+                                end: head &+ UInt32(Self.sliceSize(0) - 4),
+                                lastPassage: 0, docFreq: 0, totalFreq: 0))
+        if arena.count > Int(UInt32.max) { overflowed = true }
+        slots[idx] = Int32(truncatingIfNeeded: id)
+        if states.count * 2 > slots.count {
+            var newSlots = [Int32](repeating: -1, count: slots.count * 2)
+            mask = newSlots.count - 1
+            for (i, st) in states.enumerated() {
+                var j = Int(st.hash) & mask
+                while newSlots[j] >= 0 { j = (j + 1) & mask }
+                newSlots[j] = Int32(truncatingIfNeeded: i)
+            }
+            slots = newSlots
+        }
+        return id
+    }
+
+    private mutating func allocateSlice(level: UInt8) -> UInt32 {
+        let start = pool.count
+        pool.append(contentsOf: repeatElement(0, count: Self.sliceSize(level)))
+        if pool.count >= Int(UInt32.max) { overflowed = true }
+        return UInt32(truncatingIfNeeded: start)
+    }
+
+    @inline(__always)
+    mutating func writeByte(_ t: Int, _ b: UInt8) {
+        if states[t].pos == states[t].end {
+            let level = min(states[t].level + 1, 6)
+            let next = allocateSlice(level: level)
+            let e = Int(states[t].end)
+            pool[e] = UInt8(truncatingIfNeeded: next)
+            pool[e + 1] = UInt8(truncatingIfNeeded: next >> 8)
+            pool[e + 2] = UInt8(truncatingIfNeeded: next >> 16)
+            pool[e + 3] = UInt8(truncatingIfNeeded: next >> 24)
+            states[t].level = level
+            states[t].pos = next
+            states[t].end = next &+ UInt32(Self.sliceSize(level) - 4)
+        }
+        pool[Int(states[t].pos)] = b
+        states[t].pos &+= 1
+    }
+
+    @inline(__always)
+    mutating func writeVarint(_ t: Int, _ value: UInt64) {
+        var v = value
+        while v >= 0x80 {
+            writeByte(t, UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        writeByte(t, UInt8(truncatingIfNeeded: v))
+    }
+
+    /// Starts a posting: passage delta and frequency. Positions follow.
+    mutating func beginPosting(_ t: Int, passage: UInt32, frequency: UInt32) {
+        let delta = states[t].docFreq == 0 ? passage : passage &- states[t].lastPassage
+        writeVarint(t, UInt64(delta))
+        writeVarint(t, UInt64(frequency))
+        states[t].lastPassage = passage
+        states[t].docFreq &+= 1
+        states[t].totalFreq &+= UInt64(frequency)
+    }
+
+    /// Decodes term `t`'s stream into flat arrays (absolute ids and positions).
+    func decodeStream(_ t: Int, passages: inout [UInt32], frequencies: inout [UInt32], positions: inout [UInt32]) {
+        passages.removeAll(keepingCapacity: true)
+        frequencies.removeAll(keepingCapacity: true)
+        positions.removeAll(keepingCapacity: true)
+        let st = states[t]
+        pool.withUnsafeBufferPointer { pool in
+            var p = Int(st.head)
+            var end = p + Self.sliceSize(0) - 4
+            var level: UInt8 = 0
+            @inline(__always) func byte() -> UInt8 {
+                if p == end {
+                    let next = Int(pool[end]) | Int(pool[end + 1]) << 8 | Int(pool[end + 2]) << 16 | Int(pool[end + 3]) << 24
+                    level = min(level + 1, 6)
+                    p = next
+                    end = next + Self.sliceSize(level) - 4
+                }
+                let b = pool[p]
+                p += 1
+                return b
+            }
+            @inline(__always) func varint() -> UInt32 {
+                var r: UInt32 = 0
+                var shift: UInt32 = 0
+                while true {
+                    let b = byte()
+                    r |= UInt32(b & 0x7F) << shift
+                    if b < 0x80 { return r }
+                    shift += 7
+                }
+            }
+            var last: UInt32 = 0
+            for i in 0..<Int(st.docFreq) {
+                let delta = varint()
+                last = i == 0 ? delta : last &+ delta
+                passages.append(last)
+                let f = varint()
+                frequencies.append(f)
+                var prev: UInt32 = 0
+                for _ in 0..<Int(f) {
+                    prev &+= varint()
+                    positions.append(prev)
+                }
+            }
+        }
+    }
+
+    /// Term ids sorted by (field, bytes).
+    func sortedTermIDs() -> [UInt32] {
+        var order = (0..<states.count).map { UInt32($0) }
+        states.withUnsafeBufferPointer { st in
+            arena.withUnsafeBytes { a in
+                order.sort { x, y in
+                    let sx = st[Int(x)], sy = st[Int(y)]
+                    if sx.field != sy.field { return sx.field < sy.field }
+                    let bx = UnsafeRawBufferPointer(rebasing: a[Int(sx.start)..<Int(sx.start + sx.length)])
+                    let by = UnsafeRawBufferPointer(rebasing: a[Int(sy.start)..<Int(sy.start + sy.length)])
+                    return compareBytes(bx, by) < 0
+                }
+            }
+        }
+        return order
+    }
+}
