@@ -185,7 +185,7 @@ public struct SegmentWriter: Sendable {
             let fileName = kind.fileName(segment: name)
             try FileIO.writeFile(dir + "/" + fileName, image.bytes)
             let crc = image.bytes.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: $0[($0.count - 4)...]) }
-                .load(as: UInt32.self)
+                .loadUnaligned(as: UInt32.self)
             files.append(SegmentFileInfo(name: fileName, byteCount: image.bytes.count, checksum: UInt32(littleEndian: crc)))
         }
 

@@ -1,0 +1,324 @@
+import Foundation
+
+/// One problem found by `IndexCheck`.
+public struct IndexProblem: Sendable, Hashable, CustomStringConvertible {
+    /// Path of the damaged file.
+    public var file: String
+    /// Byte offset in `file` where the problem was found.
+    public var offset: Int
+    /// What is wrong.
+    public var message: String
+
+    /// Creates a problem report.
+    public init(file: String, offset: Int, message: String) {
+        self.file = file
+        self.offset = offset
+        self.message = message
+    }
+
+    /// "file: byte N: message".
+    public var description: String { "\(file): byte \(offset): \(message)" }
+
+    init(_ error: IndexError) {
+        switch error {
+        case let .corrupted(file, offset, reason): self.init(file: file, offset: offset, message: reason)
+        case let .versionMismatch(file, _, _): self.init(file: file, offset: 8, message: error.description)
+        case let .missingFile(file): self.init(file: file, offset: 0, message: "file is missing")
+        case let .io(file, _, _): self.init(file: file, offset: 0, message: error.description)
+        case let .locked(_, file): self.init(file: file, offset: 0, message: error.description)
+        case let .noIndex(directory): self.init(file: directory, offset: 0, message: error.description)
+        case let .invalidInput(message): self.init(file: "", offset: 0, message: message)
+        }
+    }
+}
+
+/// Deep consistency checks of segments (`hashi check`).
+public enum IndexCheck {
+    /// At most this many problems are reported per segment.
+    public static let maximumProblems = 100
+
+    /// Checks every file of segment `name` in `directory`: checksums, headers,
+    /// and structure (terms strictly sorted within each field, postings ids
+    /// strictly increasing and below the passage count, positions within the
+    /// passage length, frequencies matching position counts, skip entries
+    /// consistent, stored offsets in bounds, postings tiling their files).
+    /// Returns the problems found; an empty list means the segment is healthy.
+    public static func verify(directory: URL, segment name: String) -> [IndexProblem] {
+        var problems: [IndexProblem] = []
+        for kind in SegmentFileKind.allCases {
+            let path = directory.path + "/" + kind.fileName(segment: name)
+            do {
+                let f = try MappedFile(path: path)
+                _ = try f.validate(kind: kind)
+            } catch {
+                problems.append(IndexProblem(error))
+            }
+        }
+        guard problems.isEmpty else { return problems }
+        let reader: SegmentReader
+        do {
+            reader = try SegmentReader(directory: directory, name: name)
+        } catch {
+            return [IndexProblem(error)]
+        }
+        var checker = Checker(r: reader)
+        checker.run()
+        return checker.problems
+    }
+
+    /// Verifies a segment that is already open.
+    public static func verify(_ reader: SegmentReader) -> [IndexProblem] {
+        var checker = Checker(r: reader)
+        checker.run()
+        return checker.problems
+    }
+}
+
+private struct Checker {
+    let r: SegmentReader
+    var problems: [IndexProblem] = []
+
+    var full: Bool { problems.count >= IndexCheck.maximumProblems }
+
+    mutating func report(_ file: MappedFile, _ offset: Int, _ message: String) {
+        if !full { problems.append(IndexProblem(file: file.path, offset: offset, message: message)) }
+    }
+
+    mutating func run() {
+        checkStores()
+        checkLengths()
+        checkTerms()
+        checkConcepts()
+    }
+
+    mutating func checkStores() {
+        let pc = r.passageCount
+        var owner = [UInt32](repeating: UInt32.max, count: pc)
+        for d in 0..<r.documentCount {
+            let rec = SegmentReader.docRecordSize
+            let at = r.docTable + d * rec
+            guard let doc = r.document(UInt32(d)) else {
+                report(r.doc, at, "document \(d) cannot be read")
+                continue
+            }
+            let end = Int(doc.firstPassage) + Int(doc.passageCount)
+            guard end <= pc else {
+                report(r.doc, at + 24, "document \(d) passages \(doc.firstPassage)..<\(end) exceed the passage count \(pc)")
+                continue
+            }
+            for p in Int(doc.firstPassage)..<end {
+                if owner[p] != UInt32.max { report(r.doc, at + 24, "passage \(p) is claimed by documents \(owner[p]) and \(d)") }
+                owner[p] = UInt32(d)
+            }
+        }
+        for p in 0..<pc {
+            let at = r.psgTable + p * SegmentReader.passageRecordSize
+            guard let rec = r.passage(UInt32(p)) else {
+                report(r.psg, at, "passage \(p) cannot be read")
+                continue
+            }
+            if Int(rec.document) >= r.documentCount || owner[p] != rec.document {
+                report(r.psg, at, "passage \(p) names document \(rec.document), which does not list it")
+            }
+            if rec.startOffset > rec.endOffset {
+                report(r.psg, at + 16, "passage \(p) starts (\(rec.startOffset)) after it ends (\(rec.endOffset))")
+            }
+            if full { return }
+        }
+    }
+
+    mutating func checkLengths() {
+        for f in 0..<256 {
+            guard let l = r.lengths[f] else { continue }
+            var total: UInt64 = 0
+            var with: UInt32 = 0
+            for p in 0..<r.passageCount {
+                let v = r.fieldLength(field: UInt8(f), passage: UInt32(p))
+                total += UInt64(v)
+                if v > 0 { with += 1 }
+            }
+            if total != l.stats.totalTokens || with != l.stats.passagesWithField {
+                report(r.len, l.arrayOffset, "field \(f) statistics (\(l.stats.totalTokens) tokens, \(l.stats.passagesWithField) passages) do not match its lengths (\(total), \(with))")
+            }
+        }
+    }
+
+    mutating func checkConcepts() {
+        let v = r.cpt.view
+        let body = IndexFormat.headerSize
+        if v.u32(body) != 0 || v.count != body + 8 + IndexFormat.footerSize {
+            report(r.cpt, body, "the concept table is reserved and must be empty in format \(IndexFormat.version)")
+        }
+    }
+
+    mutating func checkTerms() {
+        let tv = r.trm.view
+        var pstEnd = IndexFormat.headerSize
+        var posEnd = IndexFormat.headerSize
+        var previousIndexEnd = IndexFormat.headerSize + 8
+        var fieldCount = 0
+        for f in 0..<256 {
+            guard let d = r.dictionaries[f] else { continue }
+            fieldCount += 1
+            if d.blocksOffset < previousIndexEnd {
+                report(r.trm, d.blocksOffset, "field \(f) blocks overlap the previous field or the directory")
+            }
+            var prevTerm: [UInt8]? = nil
+            var seen = 0
+            var expectedBlockStart = d.blocksOffset
+            for b in 0..<d.blockCount {
+                let indexAt = d.blockIndexOffset + 8 * b
+                guard let bo = tv.offset64(indexAt) else {
+                    report(r.trm, indexAt, "block index entry \(b) of field \(f) is out of bounds")
+                    return
+                }
+                if bo != expectedBlockStart {
+                    report(r.trm, indexAt, "block \(b) of field \(f) starts at \(bo), expected \(expectedBlockStart)")
+                    return
+                }
+                var o = bo
+                guard let count = tv.varint(&o), count > 0, count <= UInt64(IndexFormat.termsPerBlock) else {
+                    report(r.trm, bo, "block \(b) of field \(f) has an invalid term count")
+                    return
+                }
+                let expectedCount = min(IndexFormat.termsPerBlock, d.termCount - seen)
+                if Int(count) != expectedCount {
+                    report(r.trm, bo, "block \(b) of field \(f) holds \(count) terms, expected \(expectedCount)")
+                    return
+                }
+                var term: [UInt8] = []
+                var prevPst: UInt64 = 0
+                var prevPos: UInt64 = 0
+                for e in 0..<Int(count) {
+                    let entryAt = o
+                    guard let shared = tv.varint(&o), let sl = tv.varint(&o), sl <= UInt64(tv.count),
+                          let suffix = tv.slice(o, Int(sl)) else {
+                        report(r.trm, entryAt, "term entry \(e) of block \(b), field \(f) runs out of bounds")
+                        return
+                    }
+                    if (e == 0 && shared != 0) || shared > UInt64(term.count) {
+                        report(r.trm, entryAt, "term entry \(e) of block \(b), field \(f) shares \(shared) bytes with a \(term.count)-byte term")
+                        return
+                    }
+                    o += Int(sl)
+                    guard let df = tv.varint32(&o), let extra = tv.varint(&o), let dp = tv.varint(&o), let dq = tv.varint(&o) else {
+                        report(r.trm, entryAt, "term entry \(e) of block \(b), field \(f) is truncated")
+                        return
+                    }
+                    term.removeSubrange(Int(shared)...)
+                    term.append(contentsOf: suffix)
+                    if let prev = prevTerm, compareBytes(prev, term) >= 0 {
+                        report(r.trm, entryAt, "terms of field \(f) are not strictly sorted at term \(seen)")
+                    }
+                    prevTerm = term
+                    seen += 1
+                    let (pstAt, o1) = prevPst.addingReportingOverflow(dp)
+                    let (posAt, o2) = prevPos.addingReportingOverflow(dq)
+                    prevPst = pstAt
+                    prevPos = posAt
+                    if o1 || o2 || df == 0 || UInt64(df).addingReportingOverflow(extra).overflow {
+                        report(r.trm, entryAt, "term entry \(e) of block \(b), field \(f) has invalid statistics")
+                        return
+                    }
+                    let info = TermInfo(field: UInt8(f), docFrequency: df, totalTermFrequency: UInt64(df) + extra,
+                                        postingsOffset: pstAt, positionsOffset: posAt)
+                    if pstAt != UInt64(pstEnd) || posAt != UInt64(posEnd) {
+                        report(r.trm, entryAt, "postings of term \(seen - 1) in field \(f) start at \(pstAt)/\(posAt), expected \(pstEnd)/\(posEnd)")
+                        return
+                    }
+                    guard checkPostings(info, term: seen - 1, pstEnd: &pstEnd, posEnd: &posEnd) else { return }
+                    if full { return }
+                }
+                expectedBlockStart = o
+            }
+            if expectedBlockStart != d.blockIndexOffset {
+                report(r.trm, d.blockIndexOffset, "block index of field \(f) does not follow its last block")
+            }
+            if seen != d.termCount {
+                report(r.trm, d.blockIndexOffset, "field \(f) declares \(d.termCount) terms, found \(seen)")
+            }
+            previousIndexEnd = d.blockIndexOffset + 8 * d.blockCount
+        }
+        if previousIndexEnd != r.trm.view.count - IndexFormat.footerSize {
+            report(r.trm, previousIndexEnd, "unexpected bytes after the last block index (\(fieldCount) fields)")
+        }
+        let pstBodyEnd = r.pst.view.count - IndexFormat.footerSize
+        let posBodyEnd = r.pos.view.count - IndexFormat.footerSize
+        if pstEnd != pstBodyEnd { report(r.pst, pstEnd, "bytes not owned by any term (postings end at \(pstEnd), body ends at \(pstBodyEnd))") }
+        if posEnd != posBodyEnd { report(r.pos, posEnd, "bytes not owned by any term (positions end at \(posEnd), body ends at \(posBodyEnd))") }
+    }
+
+    /// Decodes one term's postings fully; advances the expected ends. Returns false to stop.
+    mutating func checkPostings(_ info: TermInfo, term: Int, pstEnd: inout Int, posEnd: inout Int) -> Bool {
+        let pv = r.pst.view
+        let qv = r.pos.view
+        let df = Int(info.docFrequency)
+        let bs = IndexFormat.postingsBlockSize
+        let numBlocks = (df + bs - 1) / bs
+        let start = pstEnd
+        let dataStart = numBlocks > 1 ? start + 12 * numBlocks : start
+        guard pv.contains(start, dataStart - start) else {
+            report(r.pst, start, "skip table of term \(term) (field \(info.field)) runs out of bounds")
+            return false
+        }
+        var o = dataStart
+        var q = posEnd
+        var prev: UInt32 = 0
+        var sum: UInt64 = 0
+        var positions: [UInt32] = []
+        for i in 0..<df {
+            let blockEntry = start + 12 * (i / bs)
+            if numBlocks > 1 && i % bs == 0 {
+                if pv.u32(blockEntry + 4) != UInt32(truncatingIfNeeded: o - dataStart)
+                    || pv.u32(blockEntry + 8) != UInt32(truncatingIfNeeded: q - posEnd) {
+                    report(r.pst, blockEntry, "skip entry \(i / bs) of term \(term) (field \(info.field)) has wrong offsets")
+                    return false
+                }
+            }
+            let at = o
+            guard let delta = pv.varint32(&o), let freq = pv.varint32(&o) else {
+                report(r.pst, at, "posting \(i) of term \(term) (field \(info.field)) is truncated")
+                return false
+            }
+            let (id, overflow) = prev.addingReportingOverflow(delta)
+            if overflow || (i > 0 && delta == 0) || Int(id) >= r.passageCount {
+                report(r.pst, at, "posting \(i) of term \(term) (field \(info.field)): passage id not increasing or not below \(r.passageCount)")
+                return false
+            }
+            prev = id
+            if freq == 0 {
+                report(r.pst, at, "posting \(i) of term \(term) (field \(info.field)) has frequency 0")
+                return false
+            }
+            sum += UInt64(freq)
+            let length = r.fieldLength(field: info.field, passage: id)
+            positions.removeAll(keepingCapacity: true)
+            var p: UInt32 = 0
+            for k in 0..<Int(freq) {
+                let pa = q
+                guard let d = qv.varint32(&q) else {
+                    report(r.pos, pa, "position \(k) of passage \(id), term \(term) (field \(info.field)) is truncated")
+                    return false
+                }
+                let (np, ov) = p.addingReportingOverflow(d)
+                if ov || np >= length {
+                    report(r.pos, pa, "position \(np) of passage \(id), term \(term) (field \(info.field)) is not below the passage length \(length)")
+                    return false
+                }
+                p = np
+            }
+            if numBlocks > 1 && (i % bs == bs - 1 || i == df - 1) {
+                if pv.u32(blockEntry) != id {
+                    report(r.pst, blockEntry, "skip entry \(i / bs) of term \(term) (field \(info.field)) names last passage \(pv.u32(blockEntry) ?? 0), actual \(id)")
+                    return false
+                }
+            }
+        }
+        if sum != info.totalTermFrequency {
+            report(r.trm, 0, "term \(term) of field \(info.field): total frequency \(info.totalTermFrequency) but postings sum to \(sum)")
+        }
+        pstEnd = o
+        posEnd = q
+        return true
+    }
+}
