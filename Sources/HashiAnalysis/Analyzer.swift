@@ -20,9 +20,6 @@ public final class Analyzer {
     public static var version: String { "hashi-analyzer-1 (icu \(ICU.version), porter2, katakana-stem-4, bigram)" }
 
     private let words: BreakIterator
-    private let english = EnglishTerms()
-    private var scratch: [UInt16] = []
-    private var utf8Scratch: [UInt8] = []
 
     /// Creates an analyzer.
     /// - Throws: ``ICUError`` if ICU's word break iterator cannot be opened.
@@ -33,12 +30,18 @@ public final class Analyzer {
     /// The tokens of `text`: the word stream, then the bigram stream, each in text order.
     /// Offsets are UTF-16 code unit offsets into `text`.
     public func tokens(of text: String) throws(ICUError) -> [Token] {
-        let units = UTF16Conversion.codeUnits(of: text)
         var result: [Token] = []
-        try units.withUnsafeBufferPointer { (buffer) throws(ICUError) in
-            try analyze(utf16: buffer) { result.append($0) }
-        }
+        try analyze(text) { result.append($0) }
         return result
+    }
+
+    /// Analyzes `text` and calls `emit` for every token (the word stream, then the bigram stream),
+    /// without collecting them. Offsets are UTF-16 code unit offsets into `text`.
+    public func analyze(_ text: String, _ emit: (Token) -> Void) throws(ICUError) {
+        let units = UTF16Conversion.codeUnits(of: text)
+        try units.withUnsafeBufferPointer { (buffer) throws(ICUError) in
+            try analyze(utf16: buffer, emit)
+        }
     }
 
     /// Analyzes the UTF-16 text `original` and calls `emit` for every token: first the word stream,
@@ -51,7 +54,7 @@ public final class Analyzer {
             var position = 0
             Bigrams.forEach(in: text, classes: classes) { start, end in
                 let range = normalized.originalRange(start: start, end: end)
-                emit(Token(term: string(text, start..<end), stream: .bigram, script: script(classes, start..<end),
+                emit(Token(term: UTF8Encoding.string(text, start..<end), stream: .bigram, script: script(classes, start..<end),
                            position: position, start: range.lowerBound, end: range.upperBound))
                 position += 1
             }
@@ -72,12 +75,11 @@ public final class Analyzer {
             let term: String
             switch kind {
             case .katakana:
-                KatakanaWords.term(of: text, range: range, into: &scratch)
-                term = scratch.withUnsafeBufferPointer { string($0, 0..<$0.count) }
+                term = KatakanaWords.term(of: text, range: range)
             case .latin:
-                term = english.term(for: string(text, range))
+                term = UTF8Encoding.string(text, range, transform: EnglishTerms.term)
             default:
-                term = string(text, range)
+                term = UTF8Encoding.string(text, range)
             }
             emit(Token(term: term, stream: .word, script: kind, position: position,
                        start: original.lowerBound, end: original.upperBound))
@@ -149,35 +151,5 @@ public final class Analyzer {
         case _ where seen & (4 | 8 | 16) != 0: return .japanese
         default: return .other
         }
-    }
-
-    /// The string of `text[range]`, encoded straight to UTF-8 (far cheaper per token than
-    /// transcoding through `String(decoding:as: UTF16.self)`).
-    private func string(_ text: UnsafeBufferPointer<UInt16>, _ range: Range<Int>) -> String {
-        utf8Scratch.removeAll(keepingCapacity: true)
-        var k = range.lowerBound
-        while k < range.upperBound {
-            let unit = UInt32(text[k])
-            if unit < 0x80 {
-                utf8Scratch.append(UInt8(unit))
-            } else if unit < 0x800 {
-                utf8Scratch.append(UInt8(0xC0 | (unit >> 6)))
-                utf8Scratch.append(UInt8(0x80 | (unit & 0x3F)))
-            } else if UTF16.isLeadSurrogate(UInt16(unit)) && k + 1 < range.upperBound
-                        && UTF16.isTrailSurrogate(text[k + 1]) {
-                let scalar = 0x10000 + ((unit - 0xD800) << 10) + (UInt32(text[k + 1]) - 0xDC00)
-                utf8Scratch.append(UInt8(0xF0 | (scalar >> 18)))
-                utf8Scratch.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
-                utf8Scratch.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-                utf8Scratch.append(UInt8(0x80 | (scalar & 0x3F)))
-                k += 1
-            } else {
-                utf8Scratch.append(UInt8(0xE0 | (unit >> 12)))
-                utf8Scratch.append(UInt8(0x80 | ((unit >> 6) & 0x3F)))
-                utf8Scratch.append(UInt8(0x80 | (unit & 0x3F)))
-            }
-            k += 1
-        }
-        return String(decoding: utf8Scratch, as: UTF8.self)
     }
 }

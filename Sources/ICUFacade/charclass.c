@@ -33,7 +33,8 @@ void hashi_classify(const uint16_t *text, int32_t length, uint8_t *classes) {
     while (i < length) {
         uint16_t unit = text[i];
         if (unit < 0x80) {
-            classes[i] = (uint8_t)hashi_char_class(unit);
+            classes[i] = ((unit | 0x20) >= 'a' && (unit | 0x20) <= 'z') ? HASHI_CHAR_LATIN
+                       : (unit >= '0' && unit <= '9') ? HASHI_CHAR_DIGIT : HASHI_CHAR_OTHER;
             i++;
             continue;
         }

@@ -20,6 +20,22 @@ int32_t hashi_nfkc_casefold_mapped(const uint16_t *source, int32_t source_length
     int32_t in = 0;
     int32_t out = 0;
     while (in < source_length) {
+        // ASCII fast path: nfkc_cf only lower-cases ASCII. The last ASCII character before
+        // non-ASCII text is left to ICU, since a combining mark may follow and compose with it.
+        int32_t ascii_end = in;
+        while (ascii_end < source_length && source[ascii_end] < 0x80) ascii_end++;
+        if (ascii_end < source_length && ascii_end > in) ascii_end--;
+        for (int32_t k = in; k < ascii_end; k++, out++) {
+            if (out < capacity) {
+                uint16_t unit = source[k];
+                destination[out] = (unit >= 'A' && unit <= 'Z') ? (uint16_t)(unit + 32) : unit;
+                map[out] = k;
+            }
+        }
+        in = ascii_end;
+        if (in >= source_length) {
+            break;
+        }
         status = U_ZERO_ERROR;
         int32_t span = unorm2_spanQuickCheckYes(normalizer, text + in, source_length - in, &status);
         if (U_FAILURE(status)) {

@@ -55,3 +55,14 @@ struct NormalizationTests {
         #expect(source(of: loanword, in: text) == "ﾃﾞｭｰﾃﾞﾘｼﾞｪﾝｽ")
     }
 }
+
+/// The ASCII fast path must not break composition with a following combining mark.
+struct NormalizationFastPathTests {
+    @Test func asciiLetterComposesWithAFollowingCombiningMark() throws {
+        let original = Array("CafE\u{0301} X".utf16)
+        let normalized = try original.withUnsafeBufferPointer { try NormalizedText(normalizing: $0) }
+        #expect(String(decoding: normalized.units, as: UTF16.self) == "caf\u{00E9} x")
+        #expect(normalized.originalRange(start: 3, end: 4) == 3..<5)
+        #expect(try terms("CAFE\u{0301}") == terms("café"))
+    }
+}

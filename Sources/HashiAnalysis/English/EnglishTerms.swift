@@ -3,20 +3,20 @@
 /// Hyphenated words are already two tokens (ICU's word rules, like the standard tokenizer of
 /// Elasticsearch's `english` analyzer, break at hyphens); the trailing `'s` / `’s` of a possessive
 /// is dropped as Elasticsearch's `english_possessive_stemmer` does.
-struct EnglishTerms {
-    private let stemmer = Porter2Stemmer()
-
-    /// The term of an English word (already lower-cased by normalization).
-    func term(for word: String) -> String {
-        stemmer.stem(Self.removingPossessive(word))
+enum EnglishTerms {
+    /// Turns the lower-cased UTF-8 word in `word[0..<length]` into its term in place and returns the
+    /// term's length.
+    static func term(_ word: UnsafeMutableBufferPointer<UInt8>, length: Int) -> Int {
+        let n = lengthWithoutPossessive(word, length: length)
+        guard n > 2 else { return n }
+        return Porter2Stemmer.stemInPlace(UnsafeMutableBufferPointer(rebasing: word[0..<n]))
     }
 
-    /// `word` without a final `'s` or `’s`.
-    static func removingPossessive(_ word: String) -> String {
-        let units = word.utf8
-        guard units.count > 2, units.last == UInt8(ascii: "s") else { return word }
-        if word.hasSuffix("'s") { return String(word.dropLast(2)) }
-        if word.hasSuffix("\u{2019}s") { return String(word.dropLast(2)) }
-        return word
+    /// The length of the word without a final `'s` or `’s` (U+2019, E2 80 99 in UTF-8).
+    static func lengthWithoutPossessive(_ word: UnsafeMutableBufferPointer<UInt8>, length n: Int) -> Int {
+        guard n > 2, word[n - 1] == UInt8(ascii: "s") else { return n }
+        if word[n - 2] == UInt8(ascii: "'") { return n - 2 }
+        if n > 4 && word[n - 2] == 0x99 && word[n - 3] == 0x80 && word[n - 4] == 0xE2 { return n - 4 }
+        return n
     }
 }

@@ -38,13 +38,11 @@ enum KatakanaWords {
 
     /// The term of the katakana word at `range`: middle dots removed, a final `ー` of a word of four
     /// or more characters dropped.
-    static func term(of text: UnsafeBufferPointer<UInt16>, range: Range<Int>, into units: inout [UInt16]) {
-        units.removeAll(keepingCapacity: true)
-        for k in range where !isMiddleDot(text[k]) {
-            units.append(text[k])
-        }
-        if units.count >= 4 && units.last == prolongedSoundMark {
-            units.removeLast()
-        }
+    static func term(of text: UnsafeBufferPointer<UInt16>, range: Range<Int>) -> String {
+        var characters = 0
+        for k in range where !isMiddleDot(text[k]) && !UTF16.isTrailSurrogate(text[k]) { characters += 1 }
+        let dropLast = characters >= 4 && text[range.upperBound - 1] == prolongedSoundMark
+        return UTF8Encoding.string(text, range.lowerBound..<(range.upperBound - (dropLast ? 1 : 0)),
+                                   transform: { _, n in n }, skipping: isMiddleDot)
     }
 }
