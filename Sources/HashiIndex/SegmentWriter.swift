@@ -42,6 +42,7 @@ public struct SegmentWriter: Sendable {
     /// Tokens of the current passage: term id << 32 | position.
     private var pending: [UInt64] = []
     private var pendingPassage: UInt32? = nil
+    private var scratch: [UInt8] = []
     private var orphanTokens = 0
 
     /// Creates an empty writer.
@@ -143,12 +144,18 @@ public struct SegmentWriter: Sendable {
             while j < n && Int(pending[j] >> 32) == t { j += 1 }
             let freq = UInt32(j - i)
             var prev: UInt32 = 0
-            terms.beginPosting(t, passage: passage, frequency: freq)
+            // Encode the whole posting into a scratch buffer, then copy it into
+            // the term's slice chain in as few chunks as possible.
+            scratch.removeAll(keepingCapacity: true)
+            let last = terms.states[t].lastPassage
+            scratch.appendVarint(terms.states[t].docFreq == 0 ? passage : passage &- last)
+            scratch.appendVarint(freq)
             for k in i..<j {
                 let p = UInt32(truncatingIfNeeded: pending[k])
-                terms.writeVarint(t, UInt64(p - prev))
+                scratch.appendVarint(p &- prev)
                 prev = p
             }
+            terms.appendPosting(t, passage: passage, frequency: freq, encoded: scratch)
             let f = Int(terms.states[t].field)
             if fieldCount[f] == 0 && fieldSpan[f] == 0 { touched.append(UInt8(f)) }
             fieldCount[f] &+= freq
@@ -484,19 +491,23 @@ struct TermTable: Sendable {
         let h = Self.hash(field: field, bytes: bytes)
         var mask = slots.count - 1
         var idx = Int(h) & mask
-        while true {
-            let s = slots[idx]
-            if s < 0 { break }
-            let st = states[Int(s)]
-            if st.hash == h && st.field == field && Int(st.length) == bytes.count {
-                let equal = arena.withUnsafeBytes { a -> Bool in
-                    guard bytes.count > 0, let pa = a.baseAddress, let pb = bytes.baseAddress else { return true }
-                    return memcmp(pa + Int(st.start), pb, bytes.count) == 0
+        let found: Int = slots.withUnsafeBufferPointer { slots in
+            states.withUnsafeBufferPointer { states in
+                arena.withUnsafeBytes { a in
+                    while true {
+                        let s = slots[idx]
+                        if s < 0 { return -1 }
+                        let st = states[Int(s)]
+                        if st.hash == h && st.field == field && Int(st.length) == bytes.count {
+                            guard bytes.count > 0, let pa = a.baseAddress, let pb = bytes.baseAddress else { return Int(s) }
+                            if memcmp(pa + Int(st.start), pb, bytes.count) == 0 { return Int(s) }
+                        }
+                        idx = (idx + 1) & mask
+                    }
                 }
-                if equal { return Int(s) }
             }
-            idx = (idx + 1) & mask
         }
+        if found >= 0 { return found }
         // Insert.
         let id = states.count
         let start = arena.count
@@ -528,42 +539,39 @@ struct TermTable: Sendable {
         return UInt32(truncatingIfNeeded: start)
     }
 
-    @inline(__always)
-    mutating func writeByte(_ t: Int, _ b: UInt8) {
-        if states[t].pos == states[t].end {
-            let level = min(states[t].level + 1, 6)
-            let next = allocateSlice(level: level)
-            let e = Int(states[t].end)
-            pool[e] = UInt8(truncatingIfNeeded: next)
-            pool[e + 1] = UInt8(truncatingIfNeeded: next >> 8)
-            pool[e + 2] = UInt8(truncatingIfNeeded: next >> 16)
-            pool[e + 3] = UInt8(truncatingIfNeeded: next >> 24)
-            states[t].level = level
-            states[t].pos = next
-            states[t].end = next &+ UInt32(Self.sliceSize(level) - 4)
+    /// Appends one encoded posting (passage delta, frequency, position
+    /// deltas) to term `t`'s stream and updates its statistics.
+    mutating func appendPosting(_ t: Int, passage: UInt32, frequency: UInt32, encoded: [UInt8]) {
+        var st = states[t]
+        var done = 0
+        let n = encoded.count
+        while done < n {
+            if st.pos == st.end {
+                let level = min(st.level + 1, 6)
+                let next = allocateSlice(level: level)
+                let e = Int(st.end)
+                pool[e] = UInt8(truncatingIfNeeded: next)
+                pool[e + 1] = UInt8(truncatingIfNeeded: next >> 8)
+                pool[e + 2] = UInt8(truncatingIfNeeded: next >> 16)
+                pool[e + 3] = UInt8(truncatingIfNeeded: next >> 24)
+                st.level = level
+                st.pos = next
+                st.end = next &+ UInt32(Self.sliceSize(level) - 4)
+            }
+            let chunk = min(n - done, Int(st.end &- st.pos))
+            let at = Int(st.pos)
+            pool.withUnsafeMutableBufferPointer { dst in
+                encoded.withUnsafeBufferPointer { src in
+                    for k in 0..<chunk { dst[at + k] = src[done + k] }
+                }
+            }
+            done += chunk
+            st.pos &+= UInt32(chunk)
         }
-        pool[Int(states[t].pos)] = b
-        states[t].pos &+= 1
-    }
-
-    @inline(__always)
-    mutating func writeVarint(_ t: Int, _ value: UInt64) {
-        var v = value
-        while v >= 0x80 {
-            writeByte(t, UInt8(truncatingIfNeeded: v) | 0x80)
-            v >>= 7
-        }
-        writeByte(t, UInt8(truncatingIfNeeded: v))
-    }
-
-    /// Starts a posting: passage delta and frequency. Positions follow.
-    mutating func beginPosting(_ t: Int, passage: UInt32, frequency: UInt32) {
-        let delta = states[t].docFreq == 0 ? passage : passage &- states[t].lastPassage
-        writeVarint(t, UInt64(delta))
-        writeVarint(t, UInt64(frequency))
-        states[t].lastPassage = passage
-        states[t].docFreq &+= 1
-        states[t].totalFreq &+= UInt64(frequency)
+        st.lastPassage = passage
+        st.docFreq &+= 1
+        st.totalFreq &+= UInt64(frequency)
+        states[t] = st
     }
 
     /// Decodes term `t`'s stream into flat arrays (absolute ids and positions).
