@@ -187,3 +187,41 @@ private func names(_ dir: TempDir) throws -> [String] {
         #expect(index.verify().first?.file.hasSuffix("MANIFEST") == true)
     }
 }
+
+@Suite struct FormatDocumentTests {
+    /// The MANIFEST example in Index/FORMAT.md decodes, and its crc is right.
+    @Test func manifestExampleFromFormatDoc() throws {
+        let text = "hashi-manifest 1\nformat 1\ngeneration 7\ndirectory gen-000007\nsegment seg-000000\nmeta analyzer=hashi-analysis 1\nmeta built=2026-11-23T05:00:00Z\ncrc 19e81e6d\n"
+        let m = try Manifest.decode(Array(text.utf8), file: "MANIFEST")
+        #expect(m == Manifest(generation: 7, segments: ["seg-000000"],
+                              metadata: ["analyzer": "hashi-analysis 1", "built": "2026-11-23T05:00:00Z"]))
+        #expect(m.encoded() == Array(text.utf8))
+    }
+
+    /// The worked term-dictionary example in Index/FORMAT.md is what the writer produces.
+    @Test func termDictionaryExampleFromFormatDoc() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        var w = SegmentWriter()
+        w.addDocument(path: "a.txt", size: 22, modified: 0, contentHash: 7)
+        w.addPassage(document: 0, ordinal: 0, line: 1, startOffset: 0, endOffset: 22, text: "tower towers 東京")
+        w.addToken(field: 0, term: "tower", position: 0)
+        w.addToken(field: 0, term: "towers", position: 1)
+        w.addToken(field: 0, term: "東京", position: 2)
+        _ = try w.write(to: dir.url, name: "seg")
+        let trm = [UInt8](try Data(contentsOf: dir.url.appendingPathComponent("seg.trm")))
+        let hex = "484153484954524d0100000000000000" + "01000000000000000000000003000000"
+            + "01000000000000005700000000000000" + "38000000000000000300" + "05746f776572"
+            + "0100101005017301000201000" + "6e69db1e4baac0100020138000000000000004f"
+            + "000000000000005436" + "29ff"
+        let expected = stride(from: 0, to: hex.count, by: 2).compactMap { i -> UInt8? in
+            let a = hex.index(hex.startIndex, offsetBy: i)
+            return UInt8(hex[a..<hex.index(a, offsetBy: 2)], radix: 16)
+        }
+        #expect(trm == expected)
+        let pst = [UInt8](try Data(contentsOf: dir.url.appendingPathComponent("seg.pst")))
+        #expect(Array(pst[16..<22]) == [0, 1, 0, 1, 0, 1])
+        let pos = [UInt8](try Data(contentsOf: dir.url.appendingPathComponent("seg.pos")))
+        #expect(Array(pos[16..<19]) == [0, 1, 2])
+    }
+}
