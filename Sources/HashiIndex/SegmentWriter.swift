@@ -182,6 +182,16 @@ public struct SegmentWriter: Sendable {
     public mutating func write(to directory: URL, name: String) throws(IndexError) -> SegmentSummary {
         flushPending()
         try validate()
+        return try writeFiles(to: directory, name: name, termCount: termCount) { trm, pst, pos, postings, positions in
+            buildTerms(&trm, &pst, &pos, postingCount: &postings, positionCount: &positions)
+        }
+    }
+
+    /// Writes the store files from this writer's documents, passages and
+    /// lengths, and the term files with `buildTerms` (shared with `SegmentMerger`).
+    func writeFiles(to directory: URL, name: String, termCount: Int,
+                    buildTerms: (inout DictionaryBuilder, inout FileImage, inout FileImage, inout Int, inout Int) throws(IndexError) -> Void)
+        throws(IndexError) -> SegmentSummary {
         let dir = directory.path
         var files: [SegmentFileInfo] = []
         var postingCount = 0
@@ -194,28 +204,24 @@ public struct SegmentWriter: Sendable {
             let crc = image.bytes.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: $0[($0.count - 4)...]) }
                 .loadUnaligned(as: UInt32.self)
             files.append(SegmentFileInfo(name: fileName, byteCount: image.bytes.count, checksum: UInt32(littleEndian: crc)))
+            image = FileImage(kind: kind)  // release memory early
         }
 
         var docImage = buildDocuments()
         try emit(.documents, &docImage)
-        docImage = FileImage(kind: .documents)
         var psgImage = buildPassages()
         try emit(.passages, &psgImage)
-        psgImage = FileImage(kind: .passages)
         var lenImage = buildLengths()
         try emit(.lengths, &lenImage)
-        lenImage = FileImage(kind: .lengths)
 
-        var trm = FileImage(kind: .terms)
+        var dictionary = DictionaryBuilder()
         var pst = FileImage(kind: .postings, reserveCapacity: terms.pool.count)
         var pos = FileImage(kind: .positions, reserveCapacity: terms.pool.count)
-        buildTerms(&trm, &pst, &pos, postingCount: &postingCount, positionCount: &positionCount)
+        try buildTerms(&dictionary, &pst, &pos, &postingCount, &positionCount)
+        var trm = dictionary.finish()
         try emit(.terms, &trm)
-        trm = FileImage(kind: .terms)
         try emit(.postings, &pst)
-        pst = FileImage(kind: .postings)
         try emit(.positions, &pos)
-        pos = FileImage(kind: .positions)
 
         var cpt = FileImage(kind: .concepts)
         cpt.bytes.appendLE(UInt32(0))
@@ -225,6 +231,18 @@ public struct SegmentWriter: Sendable {
         return SegmentSummary(name: name, documentCount: documentCount, passageCount: passageCount,
                               termCount: termCount, postingCount: postingCount, positionCount: positionCount,
                               files: files)
+    }
+
+    /// Replaces the length array of `field` (used by `SegmentMerger`).
+    mutating func setFieldLengths(field: UInt8, _ lengths: [UInt32]) {
+        fieldLengths[Int(field)] = lengths
+        fieldUsed[Int(field)] = true
+    }
+
+    /// Validation for a writer filled by `SegmentMerger`.
+    mutating func validateForMerge() throws(IndexError) {
+        flushPending()
+        try validate()
     }
 
     private func validate() throws(IndexError) {
@@ -331,85 +349,37 @@ public struct SegmentWriter: Sendable {
         return img
     }
 
-    private func buildTerms(_ trm: inout FileImage, _ pst: inout FileImage, _ pos: inout FileImage,
+    private func buildTerms(_ dictionary: inout DictionaryBuilder, _ pst: inout FileImage, _ pos: inout FileImage,
                             postingCount: inout Int, positionCount: inout Int) {
         let order = terms.sortedTermIDs()
-        // Field groups.
-        var groups: [(field: UInt8, range: Range<Int>)] = []
-        var i = 0
-        while i < order.count {
-            let f = terms.states[Int(order[i])].field
-            var j = i + 1
-            while j < order.count && terms.states[Int(order[j])].field == f { j += 1 }
-            groups.append((f, i..<j))
-            i = j
-        }
-        trm.bytes.appendLE(UInt32(groups.count))
-        trm.bytes.appendLE(UInt32(0))
-        let directoryStart = trm.offset
-        trm.bytes.append(contentsOf: repeatElement(0, count: groups.count * 32))
-
+        var fields: [UInt8] = []
+        for t in order where fields.last != terms.states[Int(t)].field { fields.append(terms.states[Int(t)].field) }
+        dictionary.reserveFields(fields.count)
         var passages: [UInt32] = []
         var freqs: [UInt32] = []
         var positions: [UInt32] = []
-        var blockOffsets: [UInt64] = []
-        var prevTerm: [UInt8] = []
-        var currentTerm: [UInt8] = []
-
-        for (g, group) in groups.enumerated() {
-            blockOffsets.removeAll(keepingCapacity: true)
-            let blocksStart = trm.offset
-            var inBlock = 0
-            var prevPst: UInt64 = 0
-            var prevPos: UInt64 = 0
-            for k in group.range {
-                let t = Int(order[k])
-                // Postings and positions.
+        var current: UInt8? = nil
+        terms.arena.withUnsafeBytes { arena in
+            for t32 in order {
+                let t = Int(t32)
+                let state = terms.states[t]
+                if current != state.field {
+                    if current != nil { dictionary.endField() }
+                    dictionary.beginField(state.field)
+                    current = state.field
+                }
                 terms.decodeStream(t, passages: &passages, frequencies: &freqs, positions: &positions)
                 let pstStart = UInt64(pst.offset)
                 let posStart = UInt64(pos.offset)
                 Self.encodePostings(passages: passages, frequencies: freqs, positions: positions, pst: &pst.bytes, pos: &pos.bytes)
                 postingCount += passages.count
                 positionCount += positions.count
-
-                // Dictionary entry.
-                let state = terms.states[t]
-                currentTerm.removeAll(keepingCapacity: true)
-                currentTerm.append(contentsOf: terms.arena[Int(state.start)..<Int(state.start + state.length)])
-                if inBlock == 0 {
-                    blockOffsets.append(UInt64(trm.offset))
-                    let remaining = group.range.upperBound - k
-                    trm.bytes.appendVarint(UInt64(min(IndexFormat.termsPerBlock, remaining)))
-                    prevTerm.removeAll(keepingCapacity: true)
-                    prevPst = 0
-                    prevPos = 0
-                }
-                var shared = 0
-                let limit = min(prevTerm.count, currentTerm.count)
-                while shared < limit && prevTerm[shared] == currentTerm[shared] { shared += 1 }
-                trm.bytes.appendVarint(UInt64(shared))
-                trm.bytes.appendVarint(UInt64(currentTerm.count - shared))
-                trm.bytes.append(contentsOf: currentTerm[shared...])
-                trm.bytes.appendVarint(UInt64(state.docFreq))
-                trm.bytes.appendVarint(state.totalFreq - UInt64(state.docFreq))
-                trm.bytes.appendVarint(pstStart - prevPst)
-                trm.bytes.appendVarint(posStart - prevPos)
-                prevPst = pstStart
-                prevPos = posStart
-                swap(&prevTerm, &currentTerm)
-                inBlock += 1
-                if inBlock == IndexFormat.termsPerBlock { inBlock = 0 }
+                let bytes = UnsafeRawBufferPointer(rebasing: arena[Int(state.start)..<Int(state.start + state.length)])
+                dictionary.add(term: bytes, docFrequency: state.docFreq, totalTermFrequency: state.totalFreq,
+                               postingsOffset: pstStart, positionsOffset: posStart)
             }
-            let indexStart = trm.offset
-            for o in blockOffsets { trm.bytes.appendLE(o) }
-            let d = directoryStart + g * 32
-            trm.bytes.setLE(UInt32(group.field), at: d)
-            trm.bytes.setLE(UInt32(group.range.count), at: d + 4)
-            trm.bytes.setLE(UInt32(blockOffsets.count), at: d + 8)
-            trm.bytes.setLE(UInt32(0), at: d + 12)
-            trm.bytes.setLE(UInt64(indexStart), at: d + 16)
-            trm.bytes.setLE(UInt64(blocksStart), at: d + 24)
         }
+        if current != nil { dictionary.endField() }
     }
 
     /// Encodes one term's postings (with a skip table when it spans several
@@ -636,5 +606,91 @@ struct TermTable: Sendable {
             }
         }
         return order
+    }
+}
+
+/// Writes the `.trm` file: field directory, prefix-compressed blocks of
+/// `IndexFormat.termsPerBlock` terms, and per-field block indexes. Terms must
+/// be added in ascending (field, bytes) order.
+struct DictionaryBuilder {
+    var image = FileImage(kind: .terms)
+    private var directoryStart = 0
+    private var fieldSlot = -1
+    private var field: UInt8 = 0
+    private var blockOffsets: [UInt64] = []
+    private var blocksStart = 0
+    private var blockStart = 0
+    private var inBlock = 0
+    private var termsInField = 0
+    private var prevTerm: [UInt8] = []
+    private var prevPst: UInt64 = 0
+    private var prevPos: UInt64 = 0
+
+    mutating func reserveFields(_ count: Int) {
+        image.bytes.appendLE(UInt32(count))
+        image.bytes.appendLE(UInt32(0))
+        directoryStart = image.offset
+        image.bytes.append(contentsOf: repeatElement(0, count: count * 32))
+    }
+
+    mutating func beginField(_ f: UInt8) {
+        fieldSlot += 1
+        field = f
+        blockOffsets.removeAll(keepingCapacity: true)
+        blocksStart = image.offset
+        inBlock = 0
+        termsInField = 0
+    }
+
+    private mutating func closeBlock() {
+        if inBlock > 0 { image.bytes[blockStart] = UInt8(inBlock) }  // n ≤ 32 is a one-byte varint
+        inBlock = 0
+    }
+
+    mutating func add(term: UnsafeRawBufferPointer, docFrequency: UInt32, totalTermFrequency: UInt64,
+                      postingsOffset: UInt64, positionsOffset: UInt64) {
+        if inBlock == 0 {
+            blockStart = image.offset
+            blockOffsets.append(UInt64(blockStart))
+            image.bytes.append(0)  // patched with the term count in closeBlock
+            prevTerm.removeAll(keepingCapacity: true)
+            prevPst = 0
+            prevPos = 0
+        }
+        var shared = 0
+        let limit = min(prevTerm.count, term.count)
+        while shared < limit && prevTerm[shared] == term[shared] { shared += 1 }
+        image.bytes.appendVarint(UInt64(shared))
+        image.bytes.appendVarint(UInt64(term.count - shared))
+        image.bytes.append(contentsOf: term[shared...])
+        image.bytes.appendVarint(UInt64(docFrequency))
+        image.bytes.appendVarint(totalTermFrequency - UInt64(docFrequency))
+        image.bytes.appendVarint(postingsOffset - prevPst)
+        image.bytes.appendVarint(positionsOffset - prevPos)
+        prevPst = postingsOffset
+        prevPos = positionsOffset
+        prevTerm.removeAll(keepingCapacity: true)
+        prevTerm.append(contentsOf: term)
+        inBlock += 1
+        termsInField += 1
+        if inBlock == IndexFormat.termsPerBlock { closeBlock() }
+    }
+
+    mutating func endField() {
+        closeBlock()
+        let indexStart = image.offset
+        for o in blockOffsets { image.bytes.appendLE(o) }
+        let d = directoryStart + fieldSlot * 32
+        image.bytes.setLE(UInt32(field), at: d)
+        image.bytes.setLE(UInt32(termsInField), at: d + 4)
+        image.bytes.setLE(UInt32(blockOffsets.count), at: d + 8)
+        image.bytes.setLE(UInt32(0), at: d + 12)
+        image.bytes.setLE(UInt64(indexStart), at: d + 16)
+        image.bytes.setLE(UInt64(blocksStart), at: d + 24)
+    }
+
+    mutating func finish() -> FileImage {
+        if directoryStart == 0 { reserveFields(0) }
+        return image
     }
 }

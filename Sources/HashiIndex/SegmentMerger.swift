@@ -1,0 +1,117 @@
+import Foundation
+
+/// Merges several segments into one, so a builder can flush segments under a
+/// memory budget and merge them at the end.
+///
+/// Documents and passages are concatenated in input order (ids of segment
+/// `k` are shifted by the counts of segments `0..<k`); term dictionaries are
+/// merged with a streaming k-way merge (one block iterator per input), and
+/// each term's postings are concatenated in segment order. Merging segments
+/// written from consecutive slices of the input produces exactly the bytes
+/// that writing the whole input as one segment would.
+public enum SegmentMerger {
+    /// Merges `segments` (in order) into segment `name` in `directory` and
+    /// fsyncs its files.
+    public static func merge(_ segments: [SegmentReader], into directory: URL, name: String) throws(IndexError) -> SegmentSummary {
+        var w = SegmentWriter()
+        var docBase: [UInt32] = []
+        var passageBase: [UInt32] = []
+        var documents = 0
+        var passages = 0
+        for s in segments {
+            guard documents + s.documentCount < Int(UInt32.max), passages + s.passageCount < Int(UInt32.max) else {
+                throw .invalidInput("merged segment would exceed 2^32 documents or passages")
+            }
+            docBase.append(UInt32(documents))
+            passageBase.append(UInt32(passages))
+            for d in 0..<s.documentCount {
+                guard let doc = s.document(UInt32(d)) else {
+                    throw .corrupted(file: s.doc.path, offset: s.docTable + d * SegmentReader.docRecordSize, reason: "document \(d) is unreadable")
+                }
+                w.addDocument(path: doc.path, size: doc.size, modified: doc.modified, contentHash: doc.contentHash)
+            }
+            for p in 0..<s.passageCount {
+                guard let rec = s.passage(UInt32(p)) else {
+                    throw .corrupted(file: s.psg.path, offset: s.psgTable + p * SegmentReader.passageRecordSize, reason: "passage \(p) is unreadable")
+                }
+                w.addPassage(document: rec.document + UInt32(documents), ordinal: rec.ordinal, line: rec.line,
+                             startOffset: rec.startOffset, endOffset: rec.endOffset, text: rec.text)
+            }
+            documents += s.documentCount
+            passages += s.passageCount
+        }
+        // Field lengths: concatenate per field.
+        var fields: [UInt8] = []
+        for f in 0..<256 where segments.contains(where: { $0.lengths[f] != nil }) { fields.append(UInt8(f)) }
+        for f in fields {
+            var lengths: [UInt32] = []
+            lengths.reserveCapacity(passages)
+            for s in segments {
+                for p in 0..<s.passageCount { lengths.append(s.fieldLength(field: f, passage: UInt32(p))) }
+            }
+            w.setFieldLengths(field: f, lengths)
+        }
+        try w.validateForMerge()
+
+        var termFields: [UInt8] = []
+        for f in 0..<256 where segments.contains(where: { $0.dictionaries[f] != nil }) { termFields.append(UInt8(f)) }
+        var mergedTerms = 0
+        let summary = try w.writeFiles(to: directory, name: name, termCount: 0) { dictionary, pst, pos, postingCount, positionCount throws(IndexError) in
+            dictionary.reserveFields(termFields.count)
+            var ids: [UInt32] = []
+            var freqs: [UInt32] = []
+            var positions: [UInt32] = []
+            var buffer: [UInt32] = []
+            for f in termFields {
+                dictionary.beginField(f)
+                var iterators = segments.map { $0.terms(field: f, prefix: [UInt8]()).makeIterator() }
+                var heads: [([UInt8], TermInfo)?] = iterators.indices.map { iterators[$0].nextRaw() }
+                while true {
+                    // Smallest current term among the inputs (k is small: linear scan).
+                    var smallest: [UInt8]? = nil
+                    for h in heads {
+                        if let (t, _) = h, smallest.map({ compareBytes(t, $0) < 0 }) ?? true { smallest = t }
+                    }
+                    guard let term = smallest else { break }
+                    ids.removeAll(keepingCapacity: true)
+                    freqs.removeAll(keepingCapacity: true)
+                    positions.removeAll(keepingCapacity: true)
+                    for k in heads.indices {
+                        guard let (t, info) = heads[k], t == term else { continue }
+                        var c = segments[k].postings(for: info)
+                        var n = 0
+                        while let id = c.next() {
+                            ids.append(id + passageBase[k])
+                            freqs.append(c.frequency)
+                            c.positions(into: &buffer)
+                            guard buffer.count == Int(c.frequency) else {
+                                throw .corrupted(file: segments[k].pos.path, offset: Int(info.positionsOffset), reason: "positions of a term are unreadable")
+                            }
+                            positions.append(contentsOf: buffer)
+                            n += 1
+                        }
+                        guard n == Int(info.docFrequency) else {
+                            throw .corrupted(file: segments[k].pst.path, offset: Int(info.postingsOffset), reason: "postings of a term are unreadable")
+                        }
+                        heads[k] = iterators[k].nextRaw()
+                    }
+                    let pstStart = UInt64(pst.offset)
+                    let posStart = UInt64(pos.offset)
+                    SegmentWriter.encodePostings(passages: ids, frequencies: freqs, positions: positions, pst: &pst.bytes, pos: &pos.bytes)
+                    postingCount += ids.count
+                    positionCount += positions.count
+                    term.withUnsafeBytes { bytes in
+                        dictionary.add(term: bytes, docFrequency: UInt32(ids.count),
+                                       totalTermFrequency: UInt64(positions.count),
+                                       postingsOffset: pstStart, positionsOffset: posStart)
+                    }
+                    mergedTerms += 1
+                }
+                dictionary.endField()
+            }
+        }
+        var result = summary
+        result.termCount = mergedTerms
+        return result
+    }
+}
