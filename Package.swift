@@ -24,13 +24,15 @@ let package = Package(
         // Thin C layer over ICU: its public header uses <stdint.h> types only.
         .target(name: "ICUFacade", dependencies: ["CICU"]),
         .target(name: "HashiAnalysis", dependencies: ["ICUFacade"]),
+        .target(name: "HashiDocuments", dependencies: ["HashiAnalysis"]),
         .target(name: "HashiIndex"),
-        .target(name: "Hashi", dependencies: ["HashiAnalysis", "HashiIndex"]),
+        .target(name: "Hashi", dependencies: ["HashiAnalysis", "HashiDocuments", "HashiIndex"]),
         .executableTarget(
             name: "hashi",
             dependencies: [
                 "Hashi",
                 "HashiAnalysis",
+                "HashiIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -48,6 +50,10 @@ let package = Package(
                 "HashiIndex",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
+        ),
+        .testTarget(
+            name: "HashiDocumentsTests",
+            dependencies: ["HashiDocuments"]
         ),
         .testTarget(
             name: "HashiCLITests",

@@ -8,6 +8,34 @@ public struct DecodedText: Sendable, Hashable {
     public var encoding: TextEncoding
     /// Whether the bytes began with a byte order mark (which is not part of `text`).
     public var hadByteOrderMark: Bool
+    /// For encodings other than UTF-8 and UTF-16: the byte offset in the input of every UTF-16 code
+    /// unit of `text` (from ICU's converter), so positions in the text map back to the file.
+    var legacyByteOffsets: [Int32]? = nil
+
+    /// The byte offset in the decoded input of every UTF-16 offset of `text`, from 0 through
+    /// `text.utf16.count` (whose entry is the input's length).
+    public func byteOffsets(inputLength: Int) -> [Int] {
+        var result: [Int] = []
+        result.reserveCapacity(text.utf16.count + 1)
+        switch encoding {
+        case .utf16LittleEndian, .utf16BigEndian:
+            for k in 0..<text.utf16.count { result.append(2 + 2 * k) }
+        case .utf8:
+            var offset = hadByteOrderMark ? 3 : 0
+            for scalar in text.unicodeScalars {
+                result.append(offset)
+                if scalar.value > 0xFFFF { result.append(offset) }
+                offset += UTF8.width(scalar)
+            }
+        case .shiftJIS, .eucJP, .iso2022JP:
+            result = (legacyByteOffsets ?? []).map(Int.init)
+            if result.count < text.utf16.count {
+                result += Array(repeating: result.last ?? 0, count: text.utf16.count - result.count)
+            }
+        }
+        result.append(inputLength)
+        return result
+    }
 }
 
 /// Decodes files in UTF-8, UTF-16 (with BOM), Shift_JIS (CP932), EUC-JP and ISO-2022-JP.
@@ -35,7 +63,7 @@ public enum TextDecoder {
         }
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
             let encoding: TextEncoding = bytes[0] == 0xFF ? .utf16LittleEndian : .utf16BigEndian
-            let text = try convert(Array(bytes[2...]), from: encoding, source: source, offsetBias: 2)
+            let text = try convert(Array(bytes[2...]), from: encoding, source: source, offsetBias: 2).text
             return DecodedText(text: text, encoding: encoding, hadByteOrderMark: true)
         }
         if let nul = bytes.firstIndex(of: 0) {
@@ -43,8 +71,9 @@ public enum TextDecoder {
         }
         let firstInvalid = firstInvalidUTF8(bytes[...])
         if firstInvalid == nil {
-            if looksLikeISO2022JP(bytes), let text = try? convert(bytes, from: .iso2022JP, source: source) {
-                return DecodedText(text: text, encoding: .iso2022JP, hadByteOrderMark: false)
+            if looksLikeISO2022JP(bytes), let converted = try? convert(bytes, from: .iso2022JP, source: source) {
+                return DecodedText(text: converted.text, encoding: .iso2022JP, hadByteOrderMark: false,
+                                   legacyByteOffsets: converted.offsets)
             }
             return DecodedText(text: String(decoding: bytes, as: UTF8.self), encoding: .utf8, hadByteOrderMark: false)
         }
@@ -63,8 +92,9 @@ public enum TextDecoder {
         var furthest: (offset: Int, encoding: TextEncoding) = (firstInvalid ?? 0, .utf8)
         for encoding in candidates {
             do {
-                let text = try convert(bytes, from: encoding, source: source)
-                return DecodedText(text: text, encoding: encoding, hadByteOrderMark: false)
+                let converted = try convert(bytes, from: encoding, source: source)
+                return DecodedText(text: converted.text, encoding: encoding, hadByteOrderMark: false,
+                                   legacyByteOffsets: converted.offsets)
             } catch let error {
                 if case let .undecodable(_, offset, _) = error, offset > furthest.offset {
                     furthest = (offset, encoding)
@@ -97,20 +127,25 @@ public enum TextDecoder {
     }
 
     /// Converts `bytes` with ICU's converter for `encoding`, failing at the first bad sequence.
+    /// Also returns, for every UTF-16 unit of the text, the offset of the byte it came from.
     static func convert(_ bytes: [UInt8], from encoding: TextEncoding, source: String,
-                        offsetBias: Int = 0) throws(DecodingError) -> String {
-        if bytes.isEmpty { return "" }
+                        offsetBias: Int = 0) throws(DecodingError) -> (text: String, offsets: [Int32]) {
+        if bytes.isEmpty { return ("", []) }
         var capacity = bytes.count + 16
         while true {
             var error: Int32 = 0
             var errorOffset: Int64 = -1
             var length: Int32 = 0
+            var offsets = [Int32](repeating: 0, count: capacity)
             let units = [UInt16](unsafeUninitializedCapacity: capacity) { buffer, count in
                 count = 0
                 guard let destination = buffer.baseAddress else { return }
                 length = bytes.withUnsafeBufferPointer { input in
-                    hashi_convert_to_utf16(encoding.converterName, input.baseAddress, Int32(input.count),
-                                           destination, Int32(capacity), nil, &errorOffset, &error)
+                    offsets.withUnsafeMutableBufferPointer { offsetBuffer in
+                        hashi_convert_to_utf16(encoding.converterName, input.baseAddress, Int32(input.count),
+                                               destination, Int32(capacity), offsetBuffer.baseAddress,
+                                               &errorOffset, &error)
+                    }
                 }
                 count = Int(length)
             }
@@ -122,7 +157,8 @@ public enum TextDecoder {
                 throw .undecodable(source: source, offset: Int(max(errorOffset, 0)) + offsetBias, encoding: encoding)
             }
             // ICU maps unpaired surrogates in UTF-16 input to errors, so `units` is valid UTF-16.
-            return units.withUnsafeBufferPointer { UTF16Conversion.string(from: $0) }
+            offsets.removeLast(offsets.count - units.count)
+            return (units.withUnsafeBufferPointer { UTF16Conversion.string(from: $0) }, offsets)
         }
     }
 

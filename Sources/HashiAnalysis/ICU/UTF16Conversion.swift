@@ -2,9 +2,9 @@ import ICUFacade
 
 /// Fast conversions between Swift strings and UTF-16 buffers through ICU (several times faster than
 /// the standard library's transcoding for long texts).
-enum UTF16Conversion {
+public enum UTF16Conversion {
     /// The UTF-16 code units of `text`.
-    static func codeUnits(of text: String) -> [UInt16] {
+    public static func codeUnits(of text: String) -> [UInt16] {
         var text = text
         let result: [UInt16]? = text.withUTF8 { bytes -> [UInt16]? in
             guard let base = bytes.baseAddress, bytes.count > 0 else { return [] }
@@ -18,7 +18,7 @@ enum UTF16Conversion {
     }
 
     /// A string made of the UTF-16 code units `units` (which must come from valid text).
-    static func string(from units: UnsafeBufferPointer<UInt16>) -> String {
+    public static func string(from units: UnsafeBufferPointer<UInt16>) -> String {
         guard let base = units.baseAddress, units.count > 0 else { return "" }
         if let bytes = try? withGrowingBuffer(of: UInt8.self, initialCapacity: units.count * 3 + 1,
                                               operation: "converting UTF-16 to UTF-8", { out, capacity, error in

@@ -1,0 +1,103 @@
+import Foundation
+import HashiAnalysis
+import HashiDocuments
+
+/// One corpus file read, decoded, split into passages and analysed, ready to be added to a segment.
+/// Tokens are packed into one byte arena so a batch of documents stays compact in memory.
+struct AnalyzedDocument {
+    struct PassageEntry {
+        var ordinal: UInt32
+        var line: UInt32
+        var byteRange: Range<Int>
+        var text: String
+        /// Tokens of this passage: `tokenStarts[tokenRange]`.
+        var tokenRange: Range<Int>
+    }
+
+    var file: CorpusFile
+    var contentHash: UInt64
+    var byteCount: Int
+    var passages: [PassageEntry] = []
+    /// Term bytes of all tokens, back to back.
+    var arena: [UInt8] = []
+    /// Per token: where its term starts in `arena`.
+    var tokenStarts: [UInt32] = []
+    /// Per token: field << 56 | term length << 32 | position.
+    var tokenMeta: [UInt64] = []
+
+    /// Terms longer than this many bytes are not indexed (base64 blobs and the like), as Lucene and
+    /// Elasticsearch cap term length.
+    static let maximumTermBytes = 255
+
+    mutating func add(_ token: Token) {
+        var term = token.term
+        term.withUTF8 { bytes in
+            guard bytes.count <= Self.maximumTermBytes else { return }
+            tokenStarts.append(UInt32(arena.count))
+            arena.append(contentsOf: bytes)
+            let field = UInt64(token.stream == .word ? IndexField.word.rawValue : IndexField.bigram.rawValue)
+            tokenMeta.append(field << 56 | UInt64(bytes.count) << 32 | UInt64(UInt32(truncatingIfNeeded: token.position)))
+        }
+    }
+}
+
+/// The per-thread machinery that analyses documents (ICU iterators are not thread-safe).
+final class DocumentAnalysisWorker {
+    let analyzer: Analyzer
+    let splitter: PassageSplitter
+
+    init(passageLimit: Int) throws(ICUError) {
+        analyzer = try Analyzer()
+        splitter = try PassageSplitter(limit: passageLimit)
+    }
+
+    /// Reads and analyses `file`; a problem with the file is returned as a warning.
+    func analyze(_ file: CorpusFile) -> Result<AnalyzedDocument, CorpusWarning> {
+        let bytes: [UInt8]
+        do {
+            bytes = [UInt8](try Data(contentsOf: file.url))
+        } catch {
+            return .failure(CorpusWarning(path: file.relativePath, reason: "cannot be read (vanished or unreadable)"))
+        }
+        if bytes.isEmpty {
+            return .failure(CorpusWarning(path: file.relativePath, reason: "empty file"))
+        }
+        let source: SourceDocument
+        do {
+            source = try SourceDocument(path: file.relativePath, bytes: bytes, kind: file.kind)
+        } catch {
+            return .failure(CorpusWarning(path: file.relativePath, reason: Self.reason(error)))
+        }
+        var document = AnalyzedDocument(file: file, contentHash: ContentHash.of(bytes), byteCount: bytes.count)
+        do {
+            let passages = try splitter.passages(of: source.units)
+            if passages.isEmpty {
+                return .failure(CorpusWarning(path: file.relativePath, reason: "no text (only white space or markup)"))
+            }
+            try source.units.withUnsafeBufferPointer { (units) throws(ICUError) in
+                for passage in passages {
+                    let slice = UnsafeBufferPointer(rebasing: units[passage.range])
+                    let firstToken = document.tokenStarts.count
+                    try analyzer.analyze(utf16: slice) { document.add($0) }
+                    document.passages.append(AnalyzedDocument.PassageEntry(
+                        ordinal: UInt32(passage.ordinal), line: source.line(at: passage.range.lowerBound),
+                        byteRange: source.byteRange(of: passage.range), text: UTF16Conversion.string(from: slice),
+                        tokenRange: firstToken..<document.tokenStarts.count))
+                }
+            }
+        } catch {
+            return .failure(CorpusWarning(path: file.relativePath, reason: error.description))
+        }
+        return .success(document)
+    }
+
+    /// A decoding error's message without the path (the warning names the file already).
+    static func reason(_ error: DecodingError) -> String {
+        switch error {
+        case let .binary(_, offset): "binary file (NUL byte at byte offset \(offset)); skipped"
+        case let .undecodable(_, offset, encoding):
+            "cannot be decoded at byte offset \(offset) (as \(encoding.rawValue) or any supported encoding); convert it to UTF-8"
+        case let .tooLarge(_, size, limit): "\(size) bytes exceeds the \(limit)-byte limit for one file; split it"
+        }
+    }
+}

@@ -1,0 +1,314 @@
+import Foundation
+import HashiAnalysis
+import HashiDocuments
+import HashiIndex
+
+/// Builds a Hashi index from a corpus folder.
+///
+/// ```swift
+/// let builder = IndexBuilder(corpus: URL(fileURLWithPath: "Corpus"), index: URL(fileURLWithPath: "Index"))
+/// let summary = try builder.build()
+/// print(summary.documents, summary.passages, summary.warnings)
+/// ```
+///
+/// Files are analysed on several threads in batches; their results are added to the segment in
+/// corpus order, so the same corpus always gives a byte-identical index whatever the thread count.
+/// A build writes a new generation beside the current one and switches to it atomically, so a
+/// crash at any point leaves the previous index searchable.
+///
+/// The first cut rebuilds everything when anything changed (an unchanged corpus is detected and
+/// not rebuilt); the format (segments listed in a manifest) leaves room for incremental builds.
+public struct IndexBuilder: Sendable {
+    /// The corpus folder.
+    public var corpus: URL
+    /// The index folder.
+    public var index: URL
+    /// The longest passage, in UTF-16 code units.
+    public var passageLimit: Int
+    /// Threads the build uses. With one, files are analysed and added to the segment in turn; with
+    /// more, one thread adds analysed files to the segment while the others analyse the next batch.
+    public var threads: Int
+
+    /// Configures a build of the corpus at `corpus` into the index folder `index`.
+    public init(corpus: URL, index: URL, passageLimit: Int = PassageSplitter.defaultLimit,
+                threads: Int = IndexBuilder.defaultThreads) {
+        self.corpus = corpus
+        self.index = index
+        self.passageLimit = passageLimit
+        self.threads = max(1, min(threads, 64))
+    }
+
+    /// One analysis thread per core plus the thread that adds to the segment (which is not busy
+    /// all the time, so analysis can use the slack).
+    public static var defaultThreads: Int { ProcessInfo.processInfo.activeProcessorCount + 1 }
+
+    /// Input bytes analysed per batch: bounds the memory analysed documents take before they are
+    /// added to the segment.
+    static let batchBytes = 2 << 20
+
+    /// Whether the index matches the corpus (by path, size and modification time of every file,
+    /// and the analyzer version).
+    public func status() throws(HashiError) -> IndexStatus {
+        let (files, _) = try scan()
+        return status(of: files)
+    }
+
+    private func status(of files: [CorpusFile]) -> IndexStatus {
+        let directory = IndexDirectory(url: index)
+        guard directory.exists else { return .missing }
+        let opened: (manifest: Manifest, segments: [SegmentReader])
+        do {
+            opened = try directory.openSegments()
+        } catch {
+            return .stale("the index cannot be opened (\(error))")
+        }
+        guard opened.manifest.metadata[ManifestKey.analyzer] == Analyzer.version else {
+            return .stale("it was built by another analyzer version")
+        }
+        guard opened.manifest.metadata[ManifestKey.passageLimit] == String(passageLimit) else {
+            return .stale("it was built with another passage limit")
+        }
+        var indexed: [String: DocumentRecord] = [:]
+        for segment in opened.segments {
+            for id in 0..<UInt32(segment.documentCount) {
+                if let record = segment.document(id) { indexed[record.path] = record }
+            }
+        }
+        let skipped = Set((opened.manifest.metadata[ManifestKey.skipped] ?? "").split(separator: "\n").map(String.init))
+        for file in files {
+            if let record = indexed[file.relativePath] {
+                if record.size != file.size || record.modified != file.modified {
+                    return .stale("\(file.relativePath) changed")
+                }
+                indexed[file.relativePath] = nil
+            } else if !skipped.contains(file.relativePath) {
+                return .stale("\(file.relativePath) is new")
+            }
+        }
+        if let removed = indexed.keys.min() {
+            return .stale("\(removed) was removed")
+        }
+        return .current
+    }
+
+    /// Builds the index unless it is current (or `full` is true), reporting progress now and then.
+    /// - Throws: ``HashiError`` when the corpus cannot be listed or yields no document, when another
+    ///   build holds the index, or when writing fails. Problems with single files are warnings in
+    ///   the summary.
+    public func build(full: Bool = false, progress: ((BuildProgress) -> Void)? = nil) throws(HashiError) -> BuildSummary {
+        let start = DispatchTime.now().uptimeNanoseconds
+        func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+        let (files, scanWarnings) = try scan()
+        let current = status(of: files)
+        if current == .current && !full {
+            return try summaryOfCurrentIndex(seconds: elapsed(), warnings: scanWarnings)
+        }
+        let reason: String = switch current {
+        case .missing: "no index yet"
+        case .stale(let why): why
+        case .current: "a full rebuild was asked for"
+        }
+
+        let directory = IndexDirectory(url: index)
+        let build: IndexBuild
+        do { build = try directory.beginBuild() } catch { throw .index(error) }
+
+        var writer = SegmentWriter()
+        var warnings = scanWarnings
+        var skipped: [String] = []
+        let totalBytes = files.reduce(0) { $0 + Int($1.size) }
+        var bytesDone = 0
+        var filesDone: Int
+        let workers = try makeWorkers()
+
+        // Two-stage pipeline: while this thread adds batch k to the segment, the workers analyse
+        // batch k + 1.
+        let batches = Self.batches(of: files)
+        var pending = batches.first.map { startAnalysis(of: Array(files[$0]), workers: workers) }
+        for (k, batch) in batches.enumerated() {
+            guard let current = pending else { break }
+            let results = current.wait()
+            pending = k + 1 < batches.count ? startAnalysis(of: Array(files[batches[k + 1]]), workers: workers) : nil
+            for result in results {
+                switch result {
+                case .success(let document): add(document, to: &writer)
+                case .failure(let warning):
+                    warnings.append(warning)
+                    skipped.append(warning.path)
+                }
+            }
+            filesDone = batch.upperBound
+            bytesDone += files[batch].reduce(0) { $0 + Int($1.size) }
+            progress?(BuildProgress(filesDone: filesDone, filesTotal: files.count, bytesDone: bytesDone,
+                                    bytesTotal: totalBytes, elapsed: elapsed()))
+        }
+
+        guard writer.documentCount > 0 else {
+            build.abandon()
+            throw .emptyCorpus(path: corpus.path, skipped: warnings.count)
+        }
+        let segmentName = "seg-000001"
+        let segment: SegmentSummary
+        do {
+            segment = try writer.write(to: build.directory, name: segmentName)
+            try build.commit(segments: [segmentName], metadata: [
+                ManifestKey.analyzer: Analyzer.version,
+                ManifestKey.passageLimit: String(passageLimit),
+                ManifestKey.corpus: corpus.path,
+                ManifestKey.buildSeconds: String(format: "%.3f", elapsed()),
+                ManifestKey.inputBytes: String(bytesDone),
+                ManifestKey.skipped: skipped.joined(separator: "\n"),
+            ])
+        } catch {
+            build.abandon()
+            throw .index(error)
+        }
+        return BuildSummary(upToDate: false, reason: reason, documents: segment.documentCount,
+                            passages: segment.passageCount, terms: segment.termCount, postings: segment.postingCount,
+                            inputBytes: bytesDone, indexBytes: segment.totalBytes, seconds: elapsed(),
+                            threads: threads, warnings: warnings)
+    }
+
+    // MARK: - Steps
+
+    private func scan() throws(HashiError) -> (files: [CorpusFile], warnings: [CorpusWarning]) {
+        do {
+            return try CorpusScanner.scan(corpus)
+        } catch {
+            throw .corpus(path: error.path, reason: error.reason)
+        }
+    }
+
+    private func makeWorkers() throws(HashiError) -> [WorkerBox] {
+        var workers: [WorkerBox] = []
+        for _ in 0..<max(1, threads - 1) {
+            do { workers.append(WorkerBox(try DocumentAnalysisWorker(passageLimit: passageLimit))) } catch { throw .icu(error) }
+        }
+        return workers
+    }
+
+    /// Cuts `files` into consecutive batches of about ``batchBytes`` of input each.
+    static func batches(of files: [CorpusFile]) -> [Range<Int>] {
+        var result: [Range<Int>] = []
+        var start = 0
+        while start < files.count {
+            var end = start
+            var bytes = 0
+            while end < files.count && (end == start || bytes < batchBytes) {
+                bytes += Int(files[end].size)
+                end += 1
+            }
+            result.append(start..<end)
+            start = end
+        }
+        return result
+    }
+
+    /// Starts analysing `files` on all workers in the background; `wait()` returns the results in the
+    /// order of `files`.
+    private func startAnalysis(of files: [CorpusFile], workers: [WorkerBox]) -> PendingAnalysis {
+        let pending = PendingAnalysis(count: files.count)
+        let next = NextIndex()
+        if threads == 1 {
+            for (i, file) in files.enumerated() { pending.set(i, workers[0].worker.analyze(file)) }
+            pending.finish()
+            return pending
+        }
+        DispatchQueue.global().async {
+            DispatchQueue.concurrentPerform(iterations: workers.count) { worker in
+                // Files are taken one at a time from a shared counter, so a large file does not
+                // leave the other thread idle.
+                while let i = next.take(below: files.count) {
+                    pending.set(i, workers[worker].worker.analyze(files[i]))
+                }
+            }
+            pending.finish()
+        }
+        return pending
+    }
+
+    private func add(_ document: AnalyzedDocument, to writer: inout SegmentWriter) {
+        let id = writer.addDocument(path: document.file.relativePath, size: document.file.size,
+                                    modified: document.file.modified, contentHash: document.contentHash)
+        document.arena.withUnsafeBytes { arena in
+            for passage in document.passages {
+                writer.addPassage(document: id, ordinal: passage.ordinal, line: passage.line,
+                                  startOffset: UInt64(passage.byteRange.lowerBound),
+                                  endOffset: UInt64(passage.byteRange.upperBound), text: passage.text)
+                for t in passage.tokenRange {
+                    let meta = document.tokenMeta[t]
+                    let start = Int(document.tokenStarts[t])
+                    let length = Int((meta >> 32) & 0xFF_FFFF)
+                    writer.addToken(field: UInt8(meta >> 56),
+                                    bytes: UnsafeRawBufferPointer(rebasing: arena[start..<(start + length)]),
+                                    position: UInt32(truncatingIfNeeded: meta))
+                }
+            }
+        }
+    }
+
+    private func summaryOfCurrentIndex(seconds: Double, warnings: [CorpusWarning]) throws(HashiError) -> BuildSummary {
+        let statistics: IndexStatistics
+        do { statistics = try IndexStatistics(index: index) } catch { throw .index(error) }
+        return BuildSummary(upToDate: true, reason: "the index is up to date", documents: statistics.documents,
+                            passages: statistics.passages, terms: statistics.terms, postings: statistics.postings,
+                            inputBytes: statistics.inputBytes, indexBytes: statistics.indexBytes, seconds: seconds,
+                            threads: threads, warnings: warnings)
+    }
+}
+
+/// Keys Hashi stores in the index manifest's metadata.
+enum ManifestKey {
+    static let analyzer = "analyzer"
+    static let passageLimit = "passage-limit"
+    static let corpus = "corpus"
+    static let buildSeconds = "build-seconds"
+    static let inputBytes = "input-bytes"
+    /// Corpus files that were skipped with a warning, one per line (so they do not make the index
+    /// look stale).
+    static let skipped = "skipped"
+}
+
+/// A worker handed to exactly one thread at a time by `concurrentPerform`'s iteration index.
+private final class WorkerBox: @unchecked Sendable {
+    let worker: DocumentAnalysisWorker
+    init(_ worker: DocumentAnalysisWorker) { self.worker = worker }
+}
+
+/// The results of a batch being analysed in the background: slots each written by one thread,
+/// read after all of them finished.
+private final class PendingAnalysis: @unchecked Sendable {
+    private var storage: [Result<AnalyzedDocument, CorpusWarning>?]
+    private let lock = NSLock()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: Result<AnalyzedDocument, CorpusWarning>) {
+        lock.lock()
+        storage[index] = value
+        lock.unlock()
+    }
+
+    func finish() { done.signal() }
+
+    func wait() -> [Result<AnalyzedDocument, CorpusWarning>] {
+        done.wait()
+        lock.lock()
+        defer { lock.unlock() }
+        return storage.compactMap { $0 }
+    }
+}
+
+/// A shared counter handing out work items.
+private final class NextIndex: @unchecked Sendable {
+    private var value = 0
+    private let lock = NSLock()
+    func take(below limit: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard value < limit else { return nil }
+        value += 1
+        return value - 1
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import HashiIndex
+
+/// Figures about an index on disk, for `hashi stats`.
+public struct IndexStatistics: Sendable, Codable {
+    /// The index folder.
+    public var index: String
+    /// The committed generation.
+    public var generation: UInt64
+    /// The analyzer the index was built with.
+    public var analyzer: String
+    /// Documents.
+    public var documents: Int
+    /// Passages.
+    public var passages: Int
+    /// Distinct terms, both fields.
+    public var terms: Int
+    /// Distinct terms per field (`word`, `bigram`).
+    public var termsPerField: [String: Int]
+    /// Postings (term–passage pairs).
+    public var postings: Int
+    /// Bytes of input the index was built from.
+    public var inputBytes: Int
+    /// Bytes of the index's files.
+    public var indexBytes: Int
+    /// Bytes per file of the index.
+    public var files: [String: Int]
+    /// Seconds the last build took.
+    public var buildSeconds: Double
+
+    /// Reads the statistics of the index at `index`.
+    public init(index: URL) throws(IndexError) {
+        let directory = IndexDirectory(url: index)
+        let (manifest, segments) = try directory.openSegments()
+        self.index = index.path
+        generation = manifest.generation
+        analyzer = manifest.metadata[ManifestKey.analyzer] ?? "unknown"
+        documents = segments.reduce(0) { $0 + $1.documentCount }
+        passages = segments.reduce(0) { $0 + $1.passageCount }
+        var perField: [String: Int] = [:]
+        var postings = 0
+        for segment in segments {
+            for field in IndexField.allCases {
+                perField[String(describing: field), default: 0] += segment.termCount(field: field.rawValue)
+                for entry in segment.terms(field: field.rawValue) { postings += Int(entry.info.docFrequency) }
+            }
+        }
+        termsPerField = perField
+        terms = perField.values.reduce(0, +)
+        self.postings = postings
+        inputBytes = Int(manifest.metadata[ManifestKey.inputBytes] ?? "") ?? 0
+        buildSeconds = Double(manifest.metadata[ManifestKey.buildSeconds] ?? "") ?? 0
+        var files: [String: Int] = [:]
+        let generationURL = directory.generationURL(manifest.generation)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: generationURL.path)) ?? [] {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: generationURL.appendingPathComponent(name).path)
+            files[name] = (attributes?[.size] as? NSNumber)?.intValue ?? 0
+        }
+        self.files = files
+        indexBytes = files.values.reduce(0, +)
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import Hashi
+
+/// `hashi index`: builds or refreshes the index of a corpus.
+struct IndexCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "Build the index of a corpus folder (only when it is missing or stale, unless --full).",
+        discussion: """
+            Indexes every .txt, .md, .html and .htm file below the corpus folder. Files that cannot be \
+            read or decoded are reported as warnings and left out. The new index replaces the old one \
+            atomically: if the build is interrupted, the previous index stays searchable.
+            """
+    )
+
+    @Option(help: "The corpus folder.")
+    var corpus = "Corpus"
+
+    @Option(help: "The index folder.")
+    var index = "Index"
+
+    @Flag(help: "Rebuild even if the index is up to date.")
+    var full = false
+
+    @Option(help: "Threads to use (default: one per core plus one): with 2 or more, one adds analysed files to the index while the others analyse.")
+    var threads = IndexBuilder.defaultThreads
+
+    @Option(help: "The longest passage, in UTF-16 code units; longer paragraphs are cut at sentences.")
+    var passageLimit = 400
+
+    @Flag(help: "Print nothing but errors.")
+    var quiet = false
+
+    @Flag(help: "Print the summary as JSON.")
+    var json = false
+
+    func validate() throws {
+        guard (1...64).contains(threads) else { throw ValidationError("--threads must be between 1 and 64.") }
+        guard (16...100_000).contains(passageLimit) else { throw ValidationError("--passage-limit must be between 16 and 100000.") }
+    }
+
+    func run() throws {
+        let builder = IndexBuilder(corpus: URL(fileURLWithPath: corpus), index: URL(fileURLWithPath: index),
+                                   passageLimit: passageLimit, threads: threads)
+        let display = ProgressDisplay(quiet: quiet || json)
+        let summary: BuildSummary
+        do {
+            summary = try builder.build(full: full) { display.show($0) }
+        } catch {
+            throw CLIError(error.description)
+        }
+        if json {
+            print(try JSON.line(summary))
+            return
+        }
+        guard !quiet else { return }
+        for warning in summary.warnings { printError("warning: \(warning)") }
+        if summary.upToDate {
+            print("\(index): up to date (\(summary.documents) documents, \(summary.passages) passages)")
+            return
+        }
+        let megabytes = Double(summary.inputBytes) / 1_000_000
+        print(String(format: "indexed %d documents, %d passages, %d terms in %.2f s (%.1f MB/s, %d threads); index %.1f MB (%.2f× input); %d skipped",
+                     summary.documents, summary.passages, summary.terms, summary.seconds,
+                     summary.seconds > 0 ? megabytes / summary.seconds : 0, summary.threads,
+                     Double(summary.indexBytes) / 1_000_000,
+                     summary.inputBytes > 0 ? Double(summary.indexBytes) / Double(summary.inputBytes) : 0,
+                     summary.warnings.count))
+        print("(\(summary.reason))")
+    }
+}
