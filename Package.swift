@@ -21,11 +21,17 @@ let package = Package(
             pkgConfig: "icu-uc icu-i18n",
             providers: [.apt(["libicu-dev"])]
         ),
+        // The system zlib, for compressing stored passage text.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // Thin C layer over ICU: its public header uses <stdint.h> types only.
         .target(name: "ICUFacade", dependencies: ["CICU"]),
         .target(name: "HashiAnalysis", dependencies: ["ICUFacade"]),
         .target(name: "HashiDocuments", dependencies: ["HashiAnalysis"]),
-        .target(name: "HashiIndex"),
+        .target(name: "HashiIndex", dependencies: ["CZlib"]),
         .target(name: "Hashi", dependencies: ["HashiAnalysis", "HashiDocuments", "HashiIndex"]),
         .executableTarget(
             name: "hashi",
@@ -48,6 +54,13 @@ let package = Package(
             name: "HashiIndexTests",
             dependencies: [
                 "HashiIndex",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "HashiTests",
+            dependencies: [
+                "Hashi",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
