@@ -7,7 +7,7 @@
 /// 3. A change of script (kanji/kana ↔ Latin/digits ↔ katakana) always ends a token.
 /// 4. ``KatakanaWords``: a run of katakana is one word whatever ICU's dictionary did inside it, joined
 ///    across middle dots, with a final `ー` of long words dropped.
-/// 5. ``EnglishTerms``: possessives dropped, Porter2 stemming.
+/// 5. ``EnglishTerms``: possessives dropped; Porter2 stems go to a third stream, at the word's position.
 /// 6. ``Bigrams``: a second stream of character bigrams over every run of Japanese characters.
 ///
 /// The query engine analyses queries with the same chain: word terms rank, and a Japanese query is
@@ -17,7 +17,7 @@
 public final class Analyzer {
     /// Identifies the analysis chain; an index records it, and an index built by a different chain
     /// (or a different ICU, whose segmentation data may differ) must be rebuilt.
-    public static var version: String { "hashi-analyzer-1 (icu \(ICU.version), porter2, katakana-stem-4, bigram)" }
+    public static var version: String { "hashi-analyzer-2 (icu \(ICU.version), words+porter2 stems, katakana-stem-4, bigrams)" }
 
     private let words: BreakIterator
 
@@ -27,7 +27,8 @@ public final class Analyzer {
         words = try BreakIterator(.word, locale: "ja")
     }
 
-    /// The tokens of `text`: the word stream, then the bigram stream, each in text order.
+    /// The tokens of `text`: the word stream (with each English word's stem token right after it,
+    /// when it has one), then the bigram stream, each in text order.
     /// Offsets are UTF-16 code unit offsets into `text`.
     public func tokens(of text: String) throws(ICUError) -> [Token] {
         var result: [Token] = []
@@ -73,16 +74,21 @@ public final class Analyzer {
             let original = normalized.originalRange(start: range.lowerBound, end: range.upperBound)
             let kind = script(classes, range)
             let term: String
+            var stem: String? = nil
             switch kind {
             case .katakana:
                 term = KatakanaWords.term(of: text, range: range)
             case .latin:
-                term = UTF8Encoding.string(text, range, transform: EnglishTerms.term)
+                (term, stem) = EnglishTerms.terms(of: text, range: range)
             default:
                 term = UTF8Encoding.string(text, range)
             }
             emit(Token(term: term, stream: .word, script: kind, position: position,
                        start: original.lowerBound, end: original.upperBound))
+            if let stem {
+                emit(Token(term: stem, stream: .stem, script: kind, position: position,
+                           start: original.lowerBound, end: original.upperBound))
+            }
             position += 1
         }
         func emitKatakanaWords(before offset: Int) {

@@ -3,8 +3,12 @@ public struct Token: Sendable, Hashable, Codable {
     /// Which of the analyzer's two streams a token belongs to.
     public enum Stream: String, Sendable, Hashable, Codable {
         /// Words: ICU's segmentation with Hashi's Japanese and English rules applied. Used for
-        /// ranking and for English and whole-word Japanese matches.
+        /// ranking and for English and whole-word Japanese matches. English words are as written
+        /// (normalized, possessive dropped), so keyword search matches them exactly.
         case word
+        /// Porter2 stems of English words whose stem differs from the word, at the word's position
+        /// (so phrases can mix word and stem terms). Concept search matches these.
+        case stem
         /// Character bigrams of every run of Japanese characters (a lone character is a unigram).
         /// Used as a phrase to find any Japanese substring of two or more characters, even where the
         /// word segmentation of the document and of the query disagree.

@@ -6,19 +6,32 @@ import Testing
 struct EnglishTests {
     @Test func possessivesAreRemovedAsElasticsearchDoes() throws {
         #expect(try terms("John's") == ["john"])
+        #expect(try terms("John's", .stem).isEmpty)
         #expect(try terms("John’s") == ["john"])
         #expect(try terms("the students' work") == terms("the students work"))
     }
 
     @Test func hyphenatedWordsAreSplit() throws {
         #expect(try terms("well-known") == ["well", "known"])
-        #expect(try terms("state-sponsored attacks") == ["state", "sponsor", "attack"])
+        #expect(try terms("state-sponsored attacks") == ["state", "sponsored", "attacks"])
+        #expect(try terms("state-sponsored attacks", .stem) == ["sponsor", "attack"])
     }
 
-    @Test func wordsAreStemmed() throws {
-        #expect(try terms("Governmental Experts") == ["government", "expert"])
-        #expect(try terms("connections connected connecting") == ["connect", "connect", "connect"])
+    @Test func wordsKeepTheirFormAndStemsGoToTheirOwnStream() throws {
+        #expect(try terms("Governmental Experts") == ["governmental", "experts"])
+        #expect(try terms("Governmental Experts", .stem) == ["government", "expert"])
+        #expect(try terms("connections connected connecting", .stem) == ["connect", "connect", "connect"])
         #expect(try terms("diligence") == terms("DILIGENCE"))
+    }
+
+    @Test func stemTokensShareTheirWordsPosition() throws {
+        let tokens = try Analyzer().tokens(of: "network attacks spread")
+        let stems = tokens.filter { $0.stream == .stem }
+        // "network" is its own stem: no stem token. "attacks" → "attack" at position 1, "spread" unchanged.
+        #expect(stems.map(\.term) == ["attack"])
+        #expect(stems.map(\.position) == [1])
+        let word = try #require(tokens.first { $0.stream == .word && $0.term == "attacks" })
+        #expect((word.start, word.end) == (stems[0].start, stems[0].end))
     }
 
     @Test func numbersAndMixedTokensStayWhole() throws {

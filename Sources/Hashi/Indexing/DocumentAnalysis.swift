@@ -35,7 +35,7 @@ struct AnalyzedDocument {
             guard bytes.count <= Self.maximumTermBytes else { return }
             tokenStarts.append(UInt32(arena.count))
             arena.append(contentsOf: bytes)
-            let field = UInt64(token.stream == .word ? IndexField.word.rawValue : IndexField.bigram.rawValue)
+            let field = UInt64(IndexField(token.stream).rawValue)
             tokenMeta.append(field << 56 | UInt64(bytes.count) << 32 | UInt64(UInt32(truncatingIfNeeded: token.position)))
         }
     }
