@@ -32,7 +32,8 @@ let package = Package(
         .target(name: "HashiAnalysis", dependencies: ["ICUFacade"]),
         .target(name: "HashiDocuments", dependencies: ["HashiAnalysis"]),
         .target(name: "HashiIndex", dependencies: ["CZlib"]),
-        .target(name: "Hashi", dependencies: ["HashiAnalysis", "HashiDocuments", "HashiIndex"]),
+        .target(name: "HashiSearch", dependencies: ["HashiAnalysis", "HashiIndex"]),
+        .target(name: "Hashi", dependencies: ["HashiAnalysis", "HashiDocuments", "HashiIndex", "HashiSearch"]),
         .executableTarget(
             name: "hashi",
             dependencies: [
@@ -63,6 +64,10 @@ let package = Package(
                 "Hashi",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
+        ),
+        .testTarget(
+            name: "HashiSearchTests",
+            dependencies: ["HashiSearch"]
         ),
         .testTarget(
             name: "HashiDocumentsTests",

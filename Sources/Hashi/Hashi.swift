@@ -1,3 +1,5 @@
 // The public face of Hashi for tools that embed it. Analysis types (Analyzer, Token, TextDecoder)
-// are re-exported so an embedder imports one module.
+// and query types (SearchMode, Query, RankingParameters) are re-exported so an embedder imports
+// one module.
 @_exported import HashiAnalysis
+@_exported import HashiSearch

@@ -1,6 +1,7 @@
 import HashiAnalysis
 import HashiDocuments
 import HashiIndex
+import HashiSearch
 
 /// What can go wrong when building or opening an index. Each message names what is at fault and
 /// what to do.
@@ -13,6 +14,8 @@ public enum HashiError: Error, Sendable, CustomStringConvertible {
     case index(IndexError)
     /// ICU failed.
     case icu(ICUError)
+    /// The query cannot be run.
+    case query(QueryError)
     /// The index was built by a different analysis chain (or ICU version): queries would be analysed
     /// differently from the documents.
     case analyzerMismatch(index: String, built: String, current: String)
@@ -27,6 +30,8 @@ public enum HashiError: Error, Sendable, CustomStringConvertible {
         case let .index(error):
             error.description
         case let .icu(error):
+            error.description
+        case let .query(error):
             error.description
         case let .analyzerMismatch(index, built, current):
             "\(index): built by analyzer \"\(built)\", this hashi uses \"\(current)\"; run `hashi index --full`"

@@ -1,0 +1,116 @@
+import Foundation
+import HashiAnalysis
+import HashiIndex
+import HashiSearch
+
+/// A read-only, searchable index: open it once, search it from as many threads as you like.
+///
+/// ```swift
+/// let index = try SearchIndex(at: URL(fileURLWithPath: "Index"))
+/// let results = try index.search("due diligence", mode: .concept, limit: 10)
+/// for result in results.results { print(result.rank, result.document, result.line, result.snippet) }
+/// ```
+///
+/// The index keeps the generation it opened: a rebuild that commits meanwhile does not disturb it
+/// (open a new `SearchIndex` to see the new one).
+public final class SearchIndex: Sendable {
+    /// The index folder.
+    public let url: URL
+    /// The manifest of the opened generation.
+    public let manifest: Manifest
+    private let searcher: Searcher
+    private let analyzers: AnalyzerPool
+
+    /// Opens the index at `url`.
+    /// - Throws: ``HashiError`` when there is no index, it is damaged or of another format, or it
+    ///   was built by another analyzer (then it must be rebuilt).
+    public init(at url: URL, ranking: RankingParameters = RankingParameters()) throws(HashiError) {
+        let opened: (manifest: Manifest, segments: [SegmentReader])
+        do { opened = try IndexDirectory(url: url).openSegments() } catch { throw .index(error) }
+        let built = opened.manifest.metadata[ManifestKey.analyzer] ?? "unknown"
+        guard built == Analyzer.version else {
+            throw .analyzerMismatch(index: url.path, built: built, current: Analyzer.version)
+        }
+        self.url = url
+        manifest = opened.manifest
+        searcher = Searcher(segments: opened.segments, parameters: ranking)
+        analyzers = AnalyzerPool()
+    }
+
+    /// Passages in the index.
+    public var passageCount: Int { searcher.segments.reduce(0) { $0 + $1.passageCount } }
+
+    /// Searches the index.
+    /// - Parameters:
+    ///   - query: the query, in the grammar of ``Query`` (words, `"phrases"`, `-exclusions`, `OR`, `prefix*`).
+    ///   - mode: ``SearchMode/keyword`` matches words as written; ``SearchMode/concept`` also matches
+    ///     other forms of English words (and, with concepts, their equivalents).
+    ///   - limit: how many results to return (at most 1,000).
+    ///   - offset: how many of the best results to skip.
+    ///   - explain: whether each result says how its score came about.
+    ///   - highlight: whether to compute `matches` and a focused `snippet` (a little slower).
+    /// - Throws: ``HashiError/query(_:)`` for a query that cannot be run (too long, a prefix that is
+    ///   too broad); an empty or punctuation-only query just finds nothing.
+    public func search(_ query: String, mode: SearchMode = .concept, limit: Int = 10, offset: Int = 0,
+                       explain: Bool = false, highlight: Bool = true) throws(HashiError) -> SearchResults {
+        let limit = min(max(limit, 0), 1_000)
+        let offset = max(offset, 0)
+        let analyzer: Analyzer
+        do { analyzer = try analyzers.take() } catch { throw .icu(error) }
+        defer { analyzers.put(analyzer) }
+        let plan: SearchPlan
+        let found: (total: Int, hits: [Hit])
+        do {
+            plan = try QueryPlanner(analyzer: analyzer, mode: mode).plan(QueryParser.parse(query))
+            found = try searcher.search(plan, limit: limit, offset: offset, explain: explain)
+        } catch {
+            throw .query(error)
+        }
+        var results: [SearchResult] = []
+        for (k, hit) in found.hits.enumerated() {
+            let segment = searcher.segments[hit.segment]
+            guard let passage = segment.passage(hit.passage), let document = segment.document(passage.document) else {
+                throw .index(.corrupted(file: segment.directory.path + "/" + segment.name, offset: 0,
+                                        reason: "passage \(hit.passage) cannot be read"))
+            }
+            var matches: [SearchMatch] = []
+            var snippet = Snippet(of: Array(passage.text.unicodeScalars), matches: [])
+            if highlight {
+                let spans: [MatchSpan]
+                do { spans = try Highlighter(analyzer: analyzer).spans(of: plan, in: passage.text) } catch { throw .icu(error) }
+                let offsets = ScalarOffsets(passage.text)
+                matches = spans.map {
+                    SearchMatch(start: offsets.scalarOffset(ofUTF16: $0.start), end: offsets.scalarOffset(ofUTF16: $0.end),
+                                term: $0.term, concept: nil)
+                }
+                snippet = Snippet(of: Array(passage.text.unicodeScalars), matches: matches.map { $0.start..<$0.end })
+            }
+            results.append(SearchResult(rank: offset + k + 1, score: (hit.score * 1000).rounded() / 1000,
+                                        document: document.path, passage: Int(passage.ordinal), line: Int(passage.line),
+                                        text: passage.text, snippet: snippet.text, matches: matches,
+                                        explanation: explain ? hit.explanation : nil, snippetMatches: snippet.matches))
+        }
+        return SearchResults(query: query, mode: mode, total: found.total, results: results)
+    }
+}
+
+/// Analyzers for searches on any thread (ICU iterators are not thread-safe, and opening one per
+/// query would cost more than the query).
+final class AnalyzerPool: @unchecked Sendable {
+    private var idle: [Analyzer] = []
+    private let lock = NSLock()
+
+    func take() throws(ICUError) -> Analyzer {
+        lock.lock()
+        let analyzer = idle.popLast()
+        lock.unlock()
+        if let analyzer { return analyzer }
+        return try Analyzer()
+    }
+
+    func put(_ analyzer: Analyzer) {
+        lock.lock()
+        idle.append(analyzer)
+        lock.unlock()
+    }
+}

@@ -1,0 +1,228 @@
+import HashiIndex
+
+/// A node of the match tree over one segment: iterates the passages it matches, in ascending order.
+///
+/// `advance(to:)` never moves backwards; ``exhausted`` marks the end. After a node stands on a
+/// passage, ``frequency`` and ``wordPositions`` describe the match there.
+protocol MatchNode: AnyObject {
+    /// The current passage, or ``exhausted``.
+    var passage: UInt32 { get }
+    /// Moves to the first matching passage ≥ `target` and returns it (or ``exhausted``).
+    func advance(to target: UInt32) -> UInt32
+    /// An upper bound of the passages this node matches (to order intersections cheapest first).
+    var cost: Int { get }
+}
+
+/// The end of iteration.
+let exhausted: UInt32 = PostingsCursor.exhausted
+
+/// One term's postings.
+final class TermNode: MatchNode {
+    private var cursor: PostingsCursor
+    let cost: Int
+    private(set) var passage: UInt32 = 0
+    private var started = false
+
+    init(_ cursor: PostingsCursor) {
+        self.cursor = cursor
+        cost = Int(cursor.docFrequency)
+        passage = cost == 0 ? exhausted : 0
+    }
+
+    func advance(to target: UInt32) -> UInt32 {
+        if passage == exhausted { return exhausted }
+        if started && passage >= target { return passage }
+        started = true
+        passage = cursor.advance(to: target) ?? exhausted
+        return passage
+    }
+
+    var frequency: UInt32 { cursor.frequency }
+
+    func positions(into buffer: inout [UInt32]) { cursor.positions(into: &buffer) }
+}
+
+/// A slot: the union of its alternatives' postings; positions are the merged positions.
+final class SlotNode: MatchNode {
+    let terms: [TermNode]
+    let cost: Int
+    private(set) var passage: UInt32 = 0
+    private var scratch: [UInt32] = []
+
+    init(_ terms: [TermNode]) {
+        self.terms = terms
+        cost = terms.reduce(0) { $0 + $1.cost }
+        passage = terms.isEmpty || cost == 0 ? exhausted : 0
+    }
+
+    func advance(to target: UInt32) -> UInt32 {
+        if passage == exhausted { return exhausted }
+        var lowest = exhausted
+        for term in terms {
+            let p = term.advance(to: target)
+            if p < lowest { lowest = p }
+        }
+        passage = lowest
+        return passage
+    }
+
+    /// Occurrences of any alternative in the current passage.
+    var frequency: UInt32 {
+        terms.reduce(0) { $0 + ($1.passage == passage ? $1.frequency : 0) }
+    }
+
+    /// The sorted positions of the alternatives in the current passage.
+    func positions(into buffer: inout [UInt32]) {
+        buffer.removeAll(keepingCapacity: true)
+        for term in terms where term.passage == passage {
+            term.positions(into: &scratch)
+            buffer.append(contentsOf: scratch)
+        }
+        if terms.count > 1 { buffer.sort() }
+    }
+}
+
+/// Slots at fixed relative offsets: a single term, or a phrase whose terms must be adjacent.
+final class SequenceNode: MatchNode {
+    let slots: [SlotNode]
+    let offsets: [Int]
+    let cost: Int
+    private(set) var passage: UInt32 = 0
+    /// Phrase occurrences in the current passage.
+    private(set) var frequency: UInt32 = 0
+    /// Positions (in the sequence's field) where the occurrences start.
+    private(set) var matchStarts: [UInt32] = []
+    private var slotPositions: [[UInt32]]
+    /// Slots in order of rarity, for intersection.
+    private let order: [Int]
+
+    init(slots: [SlotNode], offsets: [Int]) {
+        self.slots = slots
+        self.offsets = offsets
+        cost = slots.map(\.cost).min() ?? 0
+        slotPositions = Array(repeating: [], count: slots.count)
+        order = slots.indices.sorted { slots[$0].cost < slots[$1].cost }
+        passage = slots.isEmpty || cost == 0 ? exhausted : 0
+    }
+
+    func advance(to target: UInt32) -> UInt32 {
+        if passage == exhausted { return exhausted }
+        var target = target
+        while true {
+            // All slots on one passage.
+            var candidate = slots[order[0]].advance(to: target)
+            var agreed = false
+            while !agreed {
+                if candidate == exhausted { passage = exhausted; return exhausted }
+                agreed = true
+                for k in order.dropFirst() {
+                    let p = slots[k].advance(to: candidate)
+                    if p != candidate {
+                        candidate = slots[order[0]].advance(to: p)
+                        agreed = false
+                        break
+                    }
+                }
+            }
+            passage = candidate
+            if checkPositions() { return passage }
+            target = candidate &+ 1
+            if target == exhausted { passage = exhausted; return exhausted }
+        }
+    }
+
+    /// Counts the occurrences where every slot stands at its offset from the first.
+    private func checkPositions() -> Bool {
+        if slots.count == 1 {
+            frequency = slots[0].frequency
+            return frequency > 0
+        }
+        for k in slots.indices { slots[k].positions(into: &slotPositions[k]) }
+        matchStarts.removeAll(keepingCapacity: true)
+        var cursors = [Int](repeating: 0, count: slots.count)
+        for start in slotPositions[0] {
+            let base = Int(start) - offsets[0]
+            var all = true
+            for k in 1..<slots.count {
+                let want = base + offsets[k]
+                var c = cursors[k]
+                let list = slotPositions[k]
+                while c < list.count && Int(list[c]) < want { c += 1 }
+                cursors[k] = c
+                if c >= list.count || Int(list[c]) != want { all = false; break }
+            }
+            if all { matchStarts.append(UInt32(base)) }
+        }
+        frequency = UInt32(matchStarts.count)
+        return frequency > 0
+    }
+
+    /// Where the occurrences start, in the current passage (single terms: their positions).
+    func occurrenceStarts() -> [UInt32] {
+        if slots.count == 1 {
+            var buffer: [UInt32] = []
+            slots[0].positions(into: &buffer)
+            return buffer
+        }
+        return matchStarts
+    }
+}
+
+/// Passages matched by every child.
+final class ConjunctionNode: MatchNode {
+    let children: [MatchNode]
+    let cost: Int
+    private(set) var passage: UInt32 = 0
+    private let order: [Int]
+
+    init(_ children: [MatchNode]) {
+        self.children = children
+        cost = children.map(\.cost).min() ?? 0
+        order = children.indices.sorted { children[$0].cost < children[$1].cost }
+        passage = children.isEmpty || cost == 0 ? exhausted : 0
+    }
+
+    func advance(to target: UInt32) -> UInt32 {
+        if passage == exhausted { return exhausted }
+        var candidate = children[order[0]].advance(to: target)
+        var agreed = false
+        while !agreed {
+            if candidate == exhausted { passage = exhausted; return exhausted }
+            agreed = true
+            for k in order.dropFirst() {
+                let p = children[k].advance(to: candidate)
+                if p != candidate {
+                    candidate = children[order[0]].advance(to: p)
+                    agreed = false
+                    break
+                }
+            }
+        }
+        passage = candidate
+        return passage
+    }
+}
+
+/// Passages matched by any child.
+final class UnionNode: MatchNode {
+    let children: [MatchNode]
+    let cost: Int
+    private(set) var passage: UInt32 = 0
+
+    init(_ children: [MatchNode]) {
+        self.children = children
+        cost = children.reduce(0) { $0 + $1.cost }
+        passage = children.isEmpty || cost == 0 ? exhausted : 0
+    }
+
+    func advance(to target: UInt32) -> UInt32 {
+        if passage == exhausted { return exhausted }
+        var lowest = exhausted
+        for child in children {
+            let p = child.advance(to: target)
+            if p < lowest { lowest = p }
+        }
+        passage = lowest
+        return passage
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import HashiIndex
+
+/// A passage found by a search, before its text is fetched.
+public struct Hit: Sendable, Hashable {
+    /// The segment it is in (index into the searcher's segments).
+    public var segment: Int
+    /// Its id within the segment.
+    public var passage: UInt32
+    /// Its score.
+    public var score: Double
+    /// Why it scored so, when asked for: one line per contribution.
+    public var explanation: [String]
+}
+
+/// Runs plans over the segments of an index: matching, BM25 scoring, top-k and a proximity rescore.
+///
+/// A searcher is immutable and safe to use from many threads at once: every search builds its own
+/// match tree.
+public struct Searcher: Sendable {
+    /// The segments, in index order (passage ids are numbered across them in this order).
+    public let segments: [SegmentReader]
+    /// Ranking parameters.
+    public let parameters: RankingParameters
+    /// How many terms a prefix may expand to.
+    public static let prefixLimit = 1_024
+
+    private let bases: [UInt32]
+    private let passageCount: Int
+    private let averageLength: [UInt8: Double]
+
+    /// A searcher over `segments`.
+    public init(segments: [SegmentReader], parameters: RankingParameters = RankingParameters()) {
+        self.segments = segments
+        self.parameters = parameters
+        var bases: [UInt32] = []
+        var total = 0
+        for segment in segments {
+            bases.append(UInt32(total))
+            total += segment.passageCount
+        }
+        self.bases = bases
+        passageCount = total
+        var averages: [UInt8: Double] = [:]
+        for field in [QueryPlanner.Field.word, QueryPlanner.Field.bigram, QueryPlanner.Field.stem] {
+            let tokens = segments.reduce(0.0) { $0 + Double($1.fieldStats(field: field).totalTokens) }
+            averages[field] = total > 0 ? tokens / Double(total) : 1
+        }
+        averageLength = averages
+    }
+
+    /// The passages matching `plan`: how many in all, and the ranked page `offset..<offset+limit`.
+    public func search(_ plan: SearchPlan, limit: Int, offset: Int, explain: Bool = false) throws(QueryError) -> (total: Int, hits: [Hit]) {
+        let stats = try Statistics(plan: plan, segments: segments)
+        let bm25 = BM25(parameters: parameters, passageCount: Double(max(passageCount, 1)), averageLength: averageLength)
+        let pageEnd = offset + limit
+        // Rescore a pool larger than the page with proximity, so the boost can reorder it.
+        var pool = TopK(max(pageEnd * 4, 100))
+        var total = 0
+        for (s, segment) in segments.enumerated() {
+            let matcher = try SegmentMatcher(plan: plan, reader: segment, prefixLimit: Self.prefixLimit)
+            guard let root = matcher.root else { continue }
+            var p = root.advance(to: 0)
+            while p != exhausted {
+                if let excluded = matcher.excluded, excluded.advance(to: p) == p {
+                    p = root.advance(to: p &+ 1)
+                    continue
+                }
+                total += 1
+                var none: [String]? = nil
+                let score = Scoring(bm25: bm25, stats: stats, matcher: matcher).score(at: p, explanation: &none)
+                pool.insert(ScoredID(id: bases[s] + p, score: score))
+                if p == exhausted - 1 { break }
+                p = root.advance(to: p + 1)
+            }
+        }
+        let rescored = try rescore(pool.sorted(), plan: plan, stats: stats, bm25: bm25, explain: explain)
+        let page = rescored.dropFirst(offset).prefix(limit)
+        return (total, Array(page))
+    }
+
+    /// Applies the proximity boost to `candidates` and sorts them again.
+    private func rescore(_ candidates: [ScoredID], plan: SearchPlan, stats: Statistics, bm25: BM25,
+                         explain: Bool) throws(QueryError) -> [Hit] {
+        var hits: [Hit] = []
+        // Visit each segment's candidates in ascending id order with fresh match trees.
+        let bySegment = Dictionary(grouping: candidates) { segmentIndex(of: $0.id) }
+        for (s, items) in bySegment {
+            let matcher = try SegmentMatcher(plan: plan, reader: segments[s], prefixLimit: Self.prefixLimit)
+            guard let root = matcher.root else { continue }
+            for item in items.sorted(by: { $0.id < $1.id }) {
+                let local = item.id - bases[s]
+                guard root.advance(to: local) == local else { continue }
+                var lines: [String]? = explain ? [] : nil
+                var score = Scoring(bm25: bm25, stats: stats, matcher: matcher).score(at: local, explanation: &lines)
+                let boost = Proximity.boost(matcher: matcher, passage: local, weight: parameters.proximityWeight)
+                if boost > 1 {
+                    score *= boost
+                    lines?.append(String(format: "× %.3f proximity (query terms close together)", boost))
+                }
+                hits.append(Hit(segment: s, passage: local, score: score, explanation: lines ?? []))
+            }
+        }
+        return hits.sorted {
+            $0.score != $1.score ? $0.score > $1.score : bases[$0.segment] + $0.passage < bases[$1.segment] + $1.passage
+        }
+    }
+
+    private func segmentIndex(of id: UInt32) -> Int {
+        var s = 0
+        while s + 1 < bases.count && bases[s + 1] <= id { s += 1 }
+        return s
+    }
+}
+
+/// Index-wide document frequencies of the plan's terms (summed over segments).
+struct Statistics {
+    private var frequencies: [PlannedTerm: Int] = [:]
+
+    init(plan: SearchPlan, segments: [SegmentReader]) throws(QueryError) {
+        for clause in plan.clauses {
+            for atom in clause.atoms {
+                for sequence in atom.segments.flatMap({ $0 }) + atom.boosts {
+                    for slot in sequence.slots {
+                        for term in slot.alternatives where frequencies[term] == nil {
+                            frequencies[term] = segments.reduce(0) {
+                                $0 + Int($1.termInfo(field: term.field, term: term.term)?.docFrequency ?? 0)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    func documentFrequency(_ term: PlannedTerm) -> Int { frequencies[term] ?? 0 }
+
+    /// A sequence is at most as common as its rarest slot; a slot is as common as its commonest
+    /// alternative (as Lucene's SynonymQuery counts a synonym group).
+    func documentFrequency(_ sequence: PlannedSequence) -> Int {
+        sequence.slots.map { slot in slot.alternatives.map(documentFrequency).max() ?? 0 }.min() ?? 0
+    }
+}

@@ -1,0 +1,93 @@
+import HashiIndex
+
+/// The match tree of a plan over one segment, with what scoring needs.
+final class SegmentMatcher {
+    /// One atom's nodes.
+    final class AtomNodes {
+        let atom: PlannedAtom
+        /// Decides whether the atom matches.
+        let node: MatchNode
+        /// Per segment of the atom: its sequences (any may match).
+        let segments: [[SequenceNode]]
+        /// Boost sequences, advanced lazily while scoring.
+        let boosts: [SequenceNode]
+        /// Prefix atoms: the expanded terms' nodes.
+        let prefixTerms: [TermNode]
+
+        init(atom: PlannedAtom, node: MatchNode, segments: [[SequenceNode]], boosts: [SequenceNode], prefixTerms: [TermNode]) {
+            self.atom = atom
+            self.node = node
+            self.segments = segments
+            self.boosts = boosts
+            self.prefixTerms = prefixTerms
+        }
+    }
+
+    /// One clause's nodes.
+    final class ClauseNodes {
+        let clause: PlannedClause
+        let atoms: [AtomNodes]
+        let node: MatchNode
+
+        init(clause: PlannedClause, atoms: [AtomNodes]) {
+            self.clause = clause
+            self.atoms = atoms
+            node = atoms.count == 1 ? atoms[0].node : UnionNode(atoms.map(\.node))
+        }
+    }
+
+    let reader: SegmentReader
+    let positive: [ClauseNodes]
+    let negative: [ClauseNodes]
+    /// Matches every positive clause.
+    let root: MatchNode?
+    /// Matches any negative clause.
+    let excluded: MatchNode?
+
+    /// Builds the nodes of `plan` over `reader`. Prefixes are expanded here (throws when a prefix
+    /// matches more than `prefixLimit` terms).
+    init(plan: SearchPlan, reader: SegmentReader, prefixLimit: Int) throws(QueryError) {
+        self.reader = reader
+        var positive: [ClauseNodes] = []
+        var negative: [ClauseNodes] = []
+        for clause in plan.clauses {
+            var atoms: [AtomNodes] = []
+            for atom in clause.atoms {
+                atoms.append(try Self.nodes(for: atom, reader: reader, prefixLimit: prefixLimit))
+            }
+            let nodes = ClauseNodes(clause: clause, atoms: atoms)
+            if clause.isNegated { negative.append(nodes) } else { positive.append(nodes) }
+        }
+        self.positive = positive
+        self.negative = negative
+        root = positive.isEmpty ? nil : (positive.count == 1 ? positive[0].node : ConjunctionNode(positive.map(\.node)))
+        excluded = negative.isEmpty ? nil : UnionNode(negative.map(\.node))
+    }
+
+    static func sequenceNode(_ sequence: PlannedSequence, reader: SegmentReader) -> SequenceNode {
+        let slots = sequence.slots.map { slot in
+            SlotNode(slot.alternatives.compactMap { term in
+                reader.termInfo(field: term.field, term: term.term).map { TermNode(reader.postings(for: $0)) }
+            })
+        }
+        return SequenceNode(slots: slots, offsets: sequence.slots.map(\.offset))
+    }
+
+    private static func nodes(for atom: PlannedAtom, reader: SegmentReader, prefixLimit: Int) throws(QueryError) -> AtomNodes {
+        if let prefix = atom.prefix {
+            var terms: [TermNode] = []
+            for entry in reader.terms(field: QueryPlanner.Field.word, prefix: prefix) {
+                terms.append(TermNode(reader.postings(for: entry.info)))
+                if terms.count > prefixLimit {
+                    throw .prefixTooBroad(prefix: String(decoding: prefix, as: UTF8.self), limit: prefixLimit)
+                }
+            }
+            return AtomNodes(atom: atom, node: UnionNode(terms), segments: [], boosts: [], prefixTerms: terms)
+        }
+        let segments = atom.segments.map { alternatives in alternatives.map { sequenceNode($0, reader: reader) } }
+        let segmentNodes: [MatchNode] = segments.map { $0.count == 1 ? $0[0] as MatchNode : UnionNode($0) as MatchNode }
+        let node: MatchNode = segmentNodes.count == 1 ? segmentNodes[0] : ConjunctionNode(segmentNodes)
+        return AtomNodes(atom: atom, node: node, segments: segments,
+                         boosts: atom.boosts.map { sequenceNode($0, reader: reader) }, prefixTerms: [])
+    }
+}

@@ -1,0 +1,57 @@
+/// A term of one field, at an offset within a phrase.
+public struct PlannedTerm: Sendable, Hashable {
+    /// The index field (0 word, 1 bigram, 2 stem).
+    public var field: UInt8
+    /// The term's bytes (UTF-8).
+    public var term: [UInt8]
+
+    /// The term as text.
+    public var text: String { String(decoding: term, as: UTF8.self) }
+}
+
+/// One position of a phrase: any of its alternatives may stand there.
+public struct PlannedSlot: Sendable, Hashable {
+    /// Where the slot stands, relative to the phrase's first slot.
+    public var offset: Int
+    /// Terms any of which fills the slot (e.g. a word, and in concept mode its stem).
+    public var alternatives: [PlannedTerm]
+}
+
+/// Terms that must stand together at the given relative positions (one slot: a single term).
+public struct PlannedSequence: Sendable, Hashable {
+    /// The slots, in order.
+    public var slots: [PlannedSlot]
+    /// The field whose passage length normalizes this sequence's score.
+    public var lengthField: UInt8
+    /// How the sequence matches, for `--explain` (e.g. `bigram phrase 設定ファイル`).
+    public var label: String
+    /// The text the sequence stands for (normalized), reported as the matched term.
+    public var display: String
+}
+
+/// How one atom of the query is matched and scored.
+public struct PlannedAtom: Sendable, Hashable {
+    /// The atom as the user wrote it.
+    public var text: String
+    /// Every segment must match; a segment matches when any of its sequences does.
+    public var segments: [[PlannedSequence]]
+    /// Sequences that do not decide whether a passage matches but raise its score when they match
+    /// (Japanese text matched as whole words, not only as bigrams).
+    public var boosts: [PlannedSequence]
+    /// A prefix query on the word field, instead of segments.
+    public var prefix: [UInt8]?
+}
+
+/// A clause: any of its atoms matches (or, negated, none may).
+public struct PlannedClause: Sendable, Hashable {
+    /// The alternatives.
+    public var atoms: [PlannedAtom]
+    /// Whether matching passages are excluded.
+    public var isNegated: Bool
+}
+
+/// What a query turned into after analysis: the input of execution.
+public struct SearchPlan: Sendable, Hashable {
+    /// The clauses; all non-negated ones must match.
+    public var clauses: [PlannedClause]
+}

@@ -1,0 +1,115 @@
+import Foundation
+import HashiIndex
+
+/// Scores one passage on which a segment matcher's root stands.
+///
+/// Each clause scores the atoms that matched; an atom scores each segment as one pseudo-term
+/// (occurrences summed over its alternatives, document frequency of the commonest, as Lucene's
+/// SynonymQuery does) plus its boosts that match (Japanese text matched as whole words).
+struct Scoring {
+    let bm25: BM25
+    let stats: Statistics
+    let matcher: SegmentMatcher
+
+    func score(at passage: UInt32, explanation: inout [String]?) -> Double {
+        var total = 0.0
+        for clause in matcher.positive {
+            for atom in clause.atoms where atom.node.passage == passage {
+                total += score(atom, at: passage, explanation: &explanation)
+            }
+        }
+        return total
+    }
+
+    private func score(_ atom: SegmentMatcher.AtomNodes, at passage: UInt32, explanation: inout [String]?) -> Double {
+        var total = 0.0
+        if !atom.prefixTerms.isEmpty {
+            let matched = atom.prefixTerms.filter { $0.passage == passage }
+            let frequency = Double(matched.reduce(0) { $0 + $1.frequency })
+            let documentFrequency = matched.map(\.cost).max() ?? 1
+            let length = Double(matcher.reader.fieldLength(field: QueryPlanner.Field.word, passage: passage))
+            let s = bm25.score(frequency: frequency, documentFrequency: documentFrequency, length: length,
+                               field: QueryPlanner.Field.word)
+            explanation?.append(line(s, "prefix \(atom.atom.text)*", frequency, documentFrequency, length))
+            return s
+        }
+        for (k, sequences) in atom.segments.enumerated() {
+            var frequency = 0.0
+            var documentFrequency = 0
+            var field = QueryPlanner.Field.word
+            var labels: [String] = []
+            for (j, node) in sequences.enumerated() where node.passage == passage {
+                let planned = atom.atom.segments[k][j]
+                frequency += Double(node.frequency)
+                documentFrequency = max(documentFrequency, stats.documentFrequency(planned))
+                field = planned.lengthField
+                labels.append(planned.label)
+            }
+            guard frequency > 0 else { continue }
+            let length = Double(matcher.reader.fieldLength(field: field, passage: passage))
+            let s = bm25.score(frequency: frequency, documentFrequency: documentFrequency, length: length, field: field)
+            explanation?.append(line(s, labels.joined(separator: " | "), frequency, documentFrequency, length))
+            total += s
+        }
+        for (k, boost) in atom.boosts.enumerated() where boost.advance(to: passage) == passage {
+            let planned = atom.atom.boosts[k]
+            let length = Double(matcher.reader.fieldLength(field: planned.lengthField, passage: passage))
+            let s = bm25.score(frequency: Double(boost.frequency), documentFrequency: stats.documentFrequency(planned),
+                               length: length, field: planned.lengthField)
+            explanation?.append(line(s, planned.label + " (whole words: ranks above a bigram-only match)",
+                                     Double(boost.frequency), stats.documentFrequency(planned), length))
+            total += s
+        }
+        return total
+    }
+
+    private func line(_ score: Double, _ label: String, _ frequency: Double, _ documentFrequency: Int, _ length: Double) -> String {
+        String(format: "%+.3f %@: tf %.0f, df %d, idf %.3f, passage length %.0f", score, label, frequency,
+               documentFrequency, bm25.idf(documentFrequency), length)
+    }
+}
+
+/// The proximity boost: query clauses whose matches stand close together in the word stream.
+enum Proximity {
+    /// `1 + weight × (k − 1) / span` for the smallest window (in word positions) holding a match of
+    /// each of the k ≥ 2 clauses that have word positions; 1 when fewer than two have.
+    static func boost(matcher: SegmentMatcher, passage: UInt32, weight: Double) -> Double {
+        var lists: [[UInt32]] = []
+        for clause in matcher.positive {
+            var positions: [UInt32] = []
+            for atom in clause.atoms where atom.node.passage == passage {
+                for (k, sequences) in atom.segments.enumerated() {
+                    for (j, node) in sequences.enumerated() where node.passage == passage
+                        && atom.atom.segments[k][j].lengthField != QueryPlanner.Field.bigram {
+                        positions += node.occurrenceStarts()
+                    }
+                }
+                for boost in atom.boosts where boost.passage == passage {
+                    positions += boost.occurrenceStarts()
+                }
+            }
+            if !positions.isEmpty { lists.append(positions.sorted()) }
+        }
+        guard lists.count >= 2 else { return 1 }
+        let span = smallestWindow(lists)
+        let k = Double(lists.count - 1)
+        return 1 + weight * k / max(Double(span), k)
+    }
+
+    /// The width (max − min) of the smallest window holding one element of every sorted list.
+    static func smallestWindow(_ lists: [[UInt32]]) -> UInt32 {
+        var indices = [Int](repeating: 0, count: lists.count)
+        var best = UInt32.max
+        while true {
+            var low = UInt32.max, high: UInt32 = 0, lowList = 0
+            for (k, list) in lists.enumerated() {
+                let value = list[indices[k]]
+                if value < low { low = value; lowList = k }
+                if value > high { high = value }
+            }
+            best = min(best, high - low)
+            indices[lowList] += 1
+            if indices[lowList] >= lists[lowList].count { return best }
+        }
+    }
+}
