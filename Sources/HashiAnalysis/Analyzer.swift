@@ -17,7 +17,7 @@
 public final class Analyzer {
     /// Identifies the analysis chain; an index records it, and an index built by a different chain
     /// (or a different ICU, whose segmentation data may differ) must be rebuilt.
-    public static var version: String { "hashi-analyzer-2 (icu \(ICU.version), words+porter2 stems, katakana-stem-4, bigrams)" }
+    public static var version: String { "hashi-analyzer-3 (icu \(ICU.version), words+porter2 stems, katakana-stem-4, bigrams)" }
 
     private let words: BreakIterator
 
@@ -100,20 +100,23 @@ public final class Analyzer {
 
         try words.segments(of: text) { start, end, status in
             guard status >= 100 && status < 500 else { return }
-            // Cut the segment where the script group changes; katakana pieces are covered by the
-            // katakana words found from the characters.
+            // Cut the segment where the script group changes, and at dots and colons inside it
+            // (`file.txt`, `std::io`, `3.14` are several words, so a whole-word search finds `file`
+            // in `file.txt`; a query with the dot matches them as a phrase). Katakana pieces are
+            // covered by the katakana words found from the characters.
             var pieceStart = start
             var pieceGroup: UInt8 = 0
             var k = start
             while k <= end {
-                let group: UInt8 = k < end ? CharacterClass.group(classes[k]) : 255
-                if k == end || (group != 0 && pieceGroup != 0 && group != pieceGroup) {
+                let isSeparator = k < end && (text[k] == 0x2E || text[k] == 0x3A)
+                let group: UInt8 = k < end && !isSeparator ? CharacterClass.group(classes[k]) : 255
+                if k == end || isSeparator || (group != 0 && pieceGroup != 0 && group != pieceGroup) {
                     if pieceGroup != 0 && pieceGroup != 3 {
                         emitKatakanaWords(before: pieceStart + 1)
                         emitToken(trimmed(pieceStart..<k, classes))
                     }
-                    pieceStart = k
-                    pieceGroup = group
+                    pieceStart = isSeparator ? k + 1 : k
+                    pieceGroup = isSeparator ? 0 : group
                 } else if pieceGroup == 0 {
                     pieceGroup = group
                 }

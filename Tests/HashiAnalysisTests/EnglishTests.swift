@@ -35,6 +35,13 @@ struct EnglishTests {
     }
 
     @Test func numbersAndMixedTokensStayWhole() throws {
-        #expect(try terms("mp3 3.14 1,000") == ["mp3", "3.14", "1,000"])
+        #expect(try terms("mp3 1,000 x86_64") == ["mp3", "1,000", "x86_64"])
+    }
+
+    @Test func dotsAndColonsInsideWordsSplitThem() throws {
+        #expect(try terms("file.txt std::io 3.14 e.g.") == ["file", "txt", "std", "io", "3", "14", "e", "g"])
+        let tokens = try Analyzer().tokens(of: "inttypes.h").filter { $0.stream == .word }
+        #expect(tokens.map(\.position) == [0, 1])
+        #expect(tokens.map { ($0.start, $0.end) }.elementsEqual([(0, 8), (9, 10)], by: ==))
     }
 }
