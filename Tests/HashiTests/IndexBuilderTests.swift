@@ -231,4 +231,85 @@ struct IndexBuilderTests {
         #expect(d?.reason.contains("vanished") == true)
         #expect(try IndexContents(index: scratch.index).documents.map(\.path) == ["a.txt", "e.txt"])
     }
+
+    /// A file skipped with a warning and then repaired has a new size and modification time, so the
+    /// index no longer matches the corpus and the next build must index it.
+    @Test func repairedSkippedFileMakesTheIndexStale() throws {
+        let scratch = try IndexScratch()
+        try scratch.write("good.txt", "相当の注意義務")
+        try scratch.write("broken.txt", bytes: [0x61, 0x00, 0x62])
+        let builder = scratch.builder()
+        let first = try builder.build()
+        #expect(first.warnings.map(\.path) == ["broken.txt"])
+        #expect(try builder.status() == .current)
+        try scratch.write("broken.txt", "due diligence, repaired")
+        #expect(try builder.status() != .current, "the repaired file is not noticed")
+        let second = try builder.build()
+        #expect(second.documents == 2, "the repaired file was not indexed (upToDate: \(second.upToDate))")
+    }
+
+    /// An index built by another analyzer is stale and is rebuilt.
+    @Test func indexOfAnotherAnalyzerIsStale() throws {
+        let scratch = try IndexScratch()
+        try scratch.write("a.txt", "相当の注意義務")
+        let builder = scratch.builder()
+        _ = try builder.build()
+        let directory = IndexDirectory(url: scratch.index)
+        var manifest = try directory.readManifest()
+        #expect(manifest.metadata["analyzer"] == Analyzer.version)
+        manifest.metadata["analyzer"] = "hashi-analyzer-0 (an older chain)"
+        try Data(manifest.encoded()).write(to: scratch.index.appendingPathComponent("MANIFEST"))
+        guard case .stale(let why) = try builder.status() else {
+            Issue.record("an index of another analyzer is not stale")
+            return
+        }
+        #expect(why.contains("analyzer"))
+        let summary = try builder.build()
+        #expect(!summary.upToDate)
+        #expect(try directory.readManifest().metadata["analyzer"] == Analyzer.version)
+    }
+
+    /// Terms longer than 255 UTF-8 bytes are not indexed; the words after them keep their positions.
+    @Test func overlongTermsAreLeftOutButPositionsKept() throws {
+        let scratch = try IndexScratch()
+        let long = String(repeating: "abcdefghij", count: 30)  // 300 bytes
+        try scratch.write("a.txt", "first \(long) second")
+        _ = try scratch.builder().build()
+        let (_, segments) = try IndexDirectory(url: scratch.index).openSegments()
+        let segment = try #require(segments.first)
+        let word = IndexField.word.rawValue
+        #expect(segment.termInfo(field: word, term: long) == nil)
+        let allTerms = segment.terms(field: word).map(\.termString)
+        #expect(!allTerms.contains { $0.utf8.count > 255 }, "\(allTerms)")
+        func positions(_ term: String) -> [UInt32] {
+            guard let info = segment.termInfo(field: word, term: term) else { return [] }
+            var cursor = segment.postings(for: info)
+            guard cursor.next() != nil else { return [] }
+            return cursor.positions()
+        }
+        #expect(positions("first") == [0])
+        #expect(positions("second") == [2])
+    }
+
+    /// Determinism across batches: a corpus over the 2 MB batch size (padded with blank lines, which
+    /// cost little to analyse) gives the same files with one thread and with three.
+    @Test func indexIsByteIdenticalAcrossBatches() throws {
+        let scratch = try IndexScratch()
+        for k in 0..<6 { try scratch.write("doc\(k).txt", sampleText(seed: 100 + k, paragraphs: 12)) }
+        try scratch.write("doc2-padded.txt", sampleText(seed: 7, paragraphs: 3) + String(repeating: "\n", count: 2 << 20)
+            + sampleText(seed: 8, paragraphs: 3))
+        try scratch.write("doc3-bad.txt", bytes: [0x00])
+        var files: [[String: [UInt8]]] = []
+        var summaries: [BuildSummary] = []
+        for threads in [1, 3] {
+            let index = scratch.root.appendingPathComponent("index-\(threads)")
+            summaries.append(try scratch.builder(threads: threads, index: index).build())
+            files.append(try scratch.generationFiles(of: index))
+        }
+        #expect(summaries[0].documents == 7 && summaries[1].documents == 7)
+        #expect(files[0].keys.sorted() == files[1].keys.sorted())
+        for (name, bytes) in files[0] {
+            #expect(files[1][name] == bytes, "\(name) differs between 1 and 3 threads")
+        }
+    }
 }
