@@ -16,6 +16,8 @@ public enum IndexFormat {
     static let postingsBlockSize = 128
     /// Terms per dictionary block.
     static let termsPerBlock = 32
+    /// A passage block is closed once its text reaches this many bytes.
+    static let passageBlockTarget = 32 * 1024
 }
 
 /// The kinds of file a segment consists of.

@@ -111,17 +111,25 @@ private struct Checker {
                 owner[p] = UInt32(d)
             }
         }
-        for p in 0..<pc {
-            let at = r.psgTable + p * SegmentReader.passageRecordSize
-            guard let rec = r.passage(UInt32(p)) else {
-                report(r.psg, at, "passage \(p) cannot be read")
+        for b in 0..<r.passageBlockCount {
+            let at = r.psgIndex + b * PassageBlockEntry.size
+            guard let (entry, off) = r.passageBlockEntry(b) else {
+                report(r.psg, at, "passage block \(b) cannot be read")
+                return
+            }
+            guard let records = r.passages(inBlock: b) else {
+                report(r.psg, off, "passage block \(b) (passages \(entry.firstPassage)..<\(Int(entry.firstPassage) + Int(entry.passageCount))) does not inflate to \(entry.rawLength) bytes of well-formed passages")
+                if full { return }
                 continue
             }
-            if Int(rec.document) >= r.documentCount || owner[p] != rec.document {
-                report(r.psg, at, "passage \(p) names document \(rec.document), which does not list it")
-            }
-            if rec.startOffset > rec.endOffset {
-                report(r.psg, at + 16, "passage \(p) starts (\(rec.startOffset)) after it ends (\(rec.endOffset))")
+            for (k, rec) in records.enumerated() {
+                let p = Int(entry.firstPassage) + k
+                if Int(rec.document) >= r.documentCount || owner[p] != rec.document {
+                    report(r.psg, off, "passage \(p) names document \(rec.document), which does not list it")
+                }
+                if rec.startOffset > rec.endOffset {
+                    report(r.psg, off, "passage \(p) starts (\(rec.startOffset)) after it ends (\(rec.endOffset))")
+                }
             }
             if full { return }
         }

@@ -30,12 +30,14 @@ public enum SegmentMerger {
                 }
                 w.addDocument(path: doc.path, size: doc.size, modified: doc.modified, contentHash: doc.contentHash)
             }
-            for p in 0..<s.passageCount {
-                guard let rec = s.passage(UInt32(p)) else {
-                    throw .corrupted(file: s.psg.path, offset: s.psgTable + p * SegmentReader.passageRecordSize, reason: "passage \(p) is unreadable")
+            for b in 0..<s.passageBlockCount {
+                guard let records = s.passages(inBlock: b) else {
+                    throw .corrupted(file: s.psg.path, offset: s.psgIndex + b * PassageBlockEntry.size, reason: "passage block \(b) is unreadable")
                 }
-                w.addPassage(document: rec.document + UInt32(documents), ordinal: rec.ordinal, line: rec.line,
-                             startOffset: rec.startOffset, endOffset: rec.endOffset, text: rec.text)
+                for rec in records {
+                    w.addPassage(document: rec.document + UInt32(documents), ordinal: rec.ordinal, line: rec.line,
+                                 startOffset: rec.startOffset, endOffset: rec.endOffset, text: rec.text)
+                }
             }
             documents += s.documentCount
             passages += s.passageCount

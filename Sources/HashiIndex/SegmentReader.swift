@@ -45,15 +45,20 @@ public final class SegmentReader: @unchecked Sendable {
 
     let docTable: Int
     let docArea: Int
-    let psgTable: Int
-    let textArea: Int
+    /// Offset of the `.psg` block index.
+    let psgIndex: Int
+    /// Number of compressed passage blocks.
+    let passageBlockCount: Int
+    /// Passage runs of the documents that have passages, ascending by first
+    /// passage: `runStarts[k]` is the first passage of document `runDocuments[k]`.
+    let runStarts: [UInt32]
+    let runDocuments: [UInt32]
     /// Indexed by field id.
     let dictionaries: [FieldDictionary?]
     /// Indexed by field id.
     let lengths: [FieldLengths?]
 
     static let docRecordSize = 48
-    static let passageRecordSize = 40
 
     /// Opens segment `name` in `directory`, verifying every file's header and checksum.
     public init(directory: URL, name: String) throws(IndexError) {
@@ -96,26 +101,43 @@ public final class SegmentReader: @unchecked Sendable {
         docTable = dTable
         docArea = dArea
 
-        // Passages.
+        // Passages: block index.
         let pv = psg.view
         let ph = psgBody.lowerBound
-        guard let pCount = pv.u32(ph), let tArea = pv.offset64(ph + 8) else {
-            throw .corrupted(file: psg.path, offset: ph, reason: "passage table header truncated")
+        guard let pCount = pv.u32(ph), let bCount = pv.u32(ph + 4), let dataStart = pv.offset64(ph + 8) else {
+            throw .corrupted(file: psg.path, offset: ph, reason: "passage store header truncated")
         }
-        let pTable = ph + 16
-        guard tArea == pTable + Int(pCount) * Self.passageRecordSize, tArea <= psgBody.upperBound else {
-            throw .corrupted(file: psg.path, offset: ph + 8, reason: "passage table size does not match the text area offset")
+        let pIndex = ph + 16
+        guard Int(bCount) <= (psgBody.upperBound - pIndex) / PassageBlockEntry.size,
+              dataStart == pIndex + Int(bCount) * PassageBlockEntry.size else {
+            throw .corrupted(file: psg.path, offset: ph + 8, reason: "passage block index size does not match the block data offset")
         }
-        for i in 0..<Int(pCount) {
-            let r = pTable + i * Self.passageRecordSize
-            guard let tl = pv.u32(r + 12), let to = pv.offset64(r + 32),
-                  to <= psgBody.upperBound - tArea, Int(tl) <= psgBody.upperBound - tArea - to else {
-                throw .corrupted(file: psg.path, offset: r + 12, reason: "text of passage \(i) lies outside the text area")
+        var expectedFirst = 0
+        var expectedOffset = dataStart
+        for b in 0..<Int(bCount) {
+            let e = pIndex + b * PassageBlockEntry.size
+            guard let first = pv.u32(e), let count = pv.u32(e + 4), let cl = pv.u32(e + 12), let off = pv.offset64(e + 16),
+                  Int(first) == expectedFirst, count > 0, off == expectedOffset,
+                  Int(cl) <= psgBody.upperBound - off else {
+                throw .corrupted(file: psg.path, offset: e, reason: "passage block \(b) is out of order or out of bounds")
             }
+            expectedFirst += Int(count)
+            expectedOffset += Int(cl)
+        }
+        guard expectedFirst == Int(pCount), expectedOffset == psgBody.upperBound else {
+            throw .corrupted(file: psg.path, offset: pIndex, reason: "passage blocks hold \(expectedFirst) passages in \(expectedOffset - dataStart) bytes; the header says \(pCount) passages and the file has \(psgBody.upperBound - dataStart) bytes of blocks")
         }
         passageCount = Int(pCount)
-        psgTable = pTable
-        textArea = tArea
+        psgIndex = pIndex
+        passageBlockCount = Int(bCount)
+        var runs: [(UInt32, UInt32)] = []
+        for i in 0..<Int(dCount) {
+            let r = dTable + i * Self.docRecordSize
+            if let first = dv.u32(r + 24), let count = dv.u32(r + 28), count > 0 { runs.append((first, UInt32(i))) }
+        }
+        runs.sort { $0.0 < $1.0 }
+        runStarts = runs.map(\.0)
+        runDocuments = runs.map(\.1)
 
         // Field lengths.
         let lv = len.view
@@ -186,22 +208,71 @@ public final class SegmentReader: @unchecked Sendable {
                               firstPassage: first, passageCount: count)
     }
 
-    /// The passage with id `id`, or nil when out of range.
-    public func passage(_ id: UInt32) -> PassageRecord? {
-        guard Int(id) < passageCount else { return nil }
+    /// Block `b`'s index entry and the absolute offset of its zlib stream.
+    func passageBlockEntry(_ b: Int) -> (PassageBlockEntry, Int)? {
+        guard b >= 0, b < passageBlockCount else { return nil }
         let v = psg.view
-        let r = psgTable + Int(id) * Self.passageRecordSize
-        guard let d = v.u32(r), let ord = v.u32(r + 4), let line = v.u32(r + 8), let tl = v.u32(r + 12),
-              let s = v.u64(r + 16), let e = v.u64(r + 24), let to = v.offset64(r + 32),
-              let text = v.slice(textArea + to, Int(tl)) else { return nil }
-        return PassageRecord(document: d, ordinal: ord, line: line, startOffset: s, endOffset: e,
-                             text: String(decoding: text, as: UTF8.self))
+        let e = psgIndex + b * PassageBlockEntry.size
+        guard let first = v.u32(e), let count = v.u32(e + 4), let raw = v.u32(e + 8), let cl = v.u32(e + 12),
+              let off = v.offset64(e + 16) else { return nil }
+        return (PassageBlockEntry(firstPassage: first, passageCount: count, rawLength: raw, compressedLength: cl), off)
     }
 
-    /// The document id of passage `id` without decoding its text.
+    /// Index of the block holding passage `id` (binary search of the block index).
+    func passageBlock(of id: UInt32) -> Int? {
+        guard Int(id) < passageCount else { return nil }
+        let v = psg.view
+        var lo = 0
+        var hi = passageBlockCount - 1
+        var found: Int? = nil
+        while lo <= hi {
+            let mid = (lo + hi) / 2
+            guard let first = v.u32(psgIndex + mid * PassageBlockEntry.size) else { return nil }
+            if first <= id {
+                found = mid
+                lo = mid + 1
+            } else {
+                hi = mid - 1
+            }
+        }
+        return found
+    }
+
+    /// Inflates block `b` and decodes its passages (or only the one at
+    /// `only`, relative to the block's first passage). Nil when damaged.
+    func passages(inBlock b: Int, only: Int? = nil) -> [PassageRecord]? {
+        guard let (entry, off) = passageBlockEntry(b),
+              let z = psg.view.slice(off, Int(entry.compressedLength)),
+              let payload = Zlib.decompress(z, rawLength: Int(entry.rawLength)) else { return nil }
+        return PassageBlockDecoder.decode(payload, entry: entry, only: only)
+    }
+
+    /// The passage with id `id`, or nil when out of range or damaged.
+    /// Inflates the one block that holds it, into a buffer of this call.
+    public func passage(_ id: UInt32) -> PassageRecord? {
+        guard let b = passageBlock(of: id), let (entry, _) = passageBlockEntry(b) else { return nil }
+        let k = Int(id) - Int(entry.firstPassage)
+        guard k >= 0, k < Int(entry.passageCount) else { return nil }
+        return passages(inBlock: b, only: k)?.first
+    }
+
+    /// The document id of passage `id` without decoding its text (a binary
+    /// search of the documents' passage runs).
     public func passageDocument(_ id: UInt32) -> UInt32? {
         guard Int(id) < passageCount else { return nil }
-        return psg.view.u32(psgTable + Int(id) * Self.passageRecordSize)
+        var lo = 0
+        var hi = runStarts.count - 1
+        var found: Int? = nil
+        while lo <= hi {
+            let mid = (lo + hi) / 2
+            if runStarts[mid] <= id {
+                found = mid
+                lo = mid + 1
+            } else {
+                hi = mid - 1
+            }
+        }
+        return found.map { runDocuments[$0] }
     }
 
     // MARK: lengths

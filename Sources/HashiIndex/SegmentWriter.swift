@@ -24,14 +24,9 @@ public struct SegmentWriter: Sendable {
     private var docHashes: [UInt64] = []
 
     // MARK: passages
-    private var textArena: [UInt8] = []
     private var passageDocs: [UInt32] = []
-    private var passageOrdinals: [UInt32] = []
-    private var passageLines: [UInt32] = []
-    private var passageStarts: [UInt64] = []
-    private var passageEnds: [UInt64] = []
-    private var passageTextOffsets: [UInt64] = []
-    private var passageTextLengths: [UInt32] = []
+    /// Passage metadata and text, compressed block by block as passages arrive.
+    private var store = PassageStoreBuilder()
 
     // MARK: field lengths (index = field id; arrays are padded lazily)
     private var fieldLengths: [[UInt32]] = Array(repeating: [], count: 256)
@@ -58,8 +53,8 @@ public struct SegmentWriter: Sendable {
     /// Approximate heap bytes held by the writer (for flushing under a memory budget).
     public var estimatedMemoryBytes: Int {
         terms.pool.capacity + terms.arena.capacity + terms.states.capacity * MemoryLayout<TermState>.stride
-            + terms.slots.capacity * 4 + textArena.capacity + docPathArena.capacity
-            + passageDocs.capacity * 48 + docSizes.capacity * 40 + pending.capacity * 8
+            + terms.slots.capacity * 4 + store.memoryBytes + docPathArena.capacity
+            + passageDocs.capacity * 4 + docSizes.capacity * 40 + pending.capacity * 8
             + fieldLengths.reduce(0) { $0 + $1.capacity * 4 }
     }
 
@@ -85,15 +80,8 @@ public struct SegmentWriter: Sendable {
         flushPending()
         let id = UInt32(truncatingIfNeeded: passageDocs.count)
         passageDocs.append(document)
-        passageOrdinals.append(ordinal)
-        passageLines.append(line)
-        passageStarts.append(startOffset)
-        passageEnds.append(endOffset)
-        let start = textArena.count
-        passageTextOffsets.append(UInt64(start))
-        var t = text
-        t.withUTF8 { textArena.append(contentsOf: $0) }
-        passageTextLengths.append(UInt32(truncatingIfNeeded: textArena.count - start))
+        store.add(id: id, document: document, ordinal: ordinal, line: line,
+                  startOffset: startOffset, endOffset: endOffset, text: text)
         pendingPassage = id
         return id
     }
@@ -249,6 +237,9 @@ public struct SegmentWriter: Sendable {
         if orphanTokens > 0 {
             throw .invalidInput("\(orphanTokens) token(s) were added before any passage")
         }
+        if store.overflowed {
+            throw .invalidInput("a passage block exceeds 4 GiB of text")
+        }
         if terms.overflowed {
             throw .invalidInput("segment postings exceed 4 GiB; flush smaller segments")
         }
@@ -302,22 +293,31 @@ public struct SegmentWriter: Sendable {
     }
 
     private func buildPassages() -> FileImage {
-        let n = passageDocs.count
-        var img = FileImage(kind: .passages, reserveCapacity: 16 + n * 40 + textArena.count)
-        let areaStart = IndexFormat.headerSize + 16 + n * 40
-        img.bytes.appendLE(UInt32(n))
-        img.bytes.appendLE(UInt32(0))
-        img.bytes.appendLE(UInt64(areaStart))
-        for i in 0..<n {
-            img.bytes.appendLE(passageDocs[i])
-            img.bytes.appendLE(passageOrdinals[i])
-            img.bytes.appendLE(passageLines[i])
-            img.bytes.appendLE(passageTextLengths[i])
-            img.bytes.appendLE(passageStarts[i])
-            img.bytes.appendLE(passageEnds[i])
-            img.bytes.appendLE(passageTextOffsets[i])
+        var entries = store.entries
+        var blocks = store.blocks
+        var total = store.compressedBytes
+        if let (entry, z) = store.pendingBlock() {
+            entries.append(entry)
+            blocks.append(z)
+            total += z.count
         }
-        img.bytes.append(contentsOf: textArena)
+        let n = passageDocs.count
+        let b = entries.count
+        var img = FileImage(kind: .passages, reserveCapacity: 16 + b * PassageBlockEntry.size + total)
+        let dataStart = IndexFormat.headerSize + 16 + b * PassageBlockEntry.size
+        img.bytes.appendLE(UInt32(n))
+        img.bytes.appendLE(UInt32(b))
+        img.bytes.appendLE(UInt64(dataStart))
+        var offset = dataStart
+        for e in entries {
+            img.bytes.appendLE(e.firstPassage)
+            img.bytes.appendLE(e.passageCount)
+            img.bytes.appendLE(e.rawLength)
+            img.bytes.appendLE(e.compressedLength)
+            img.bytes.appendLE(UInt64(offset))
+            offset += Int(e.compressedLength)
+        }
+        for z in blocks { img.bytes.append(contentsOf: z) }
         return img
     }
 
