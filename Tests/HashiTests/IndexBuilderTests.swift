@@ -312,4 +312,25 @@ struct IndexBuilderTests {
             #expect(files[1][name] == bytes, "\(name) differs between 1 and 3 threads")
         }
     }
+
+    /// Progress ends at every file and byte, and the summary agrees with the statistics read back.
+    @Test func progressAndStatisticsAgreeWithTheSummary() throws {
+        let scratch = try IndexScratch()
+        for k in 0..<5 { try scratch.write("doc\(k).txt", sampleText(seed: 200 + k, paragraphs: 4)) }
+        try scratch.write("skip.txt", "")
+        var reports: [BuildProgress] = []
+        let summary = try scratch.builder(threads: 2).build { reports.append($0) }
+        let last = try #require(reports.last)
+        #expect(last.filesDone == 6 && last.filesTotal == 6)
+        #expect(last.bytesDone == last.bytesTotal)
+        #expect(zip(reports, reports.dropFirst()).allSatisfy { $0.filesDone <= $1.filesDone && $0.bytesDone <= $1.bytesDone })
+        let statistics = try IndexStatistics(index: scratch.index)
+        #expect(statistics.documents == summary.documents)
+        #expect(statistics.passages == summary.passages)
+        #expect(statistics.terms == summary.terms)
+        #expect(statistics.postings == summary.postings)
+        #expect(statistics.indexBytes == summary.indexBytes)
+        #expect(statistics.analyzer == Analyzer.version)
+        #expect(statistics.termsPerField.values.reduce(0, +) == statistics.terms)
+    }
 }
