@@ -259,74 +259,112 @@ private struct Checker {
     /// Decodes one term's postings fully; advances the expected ends. Returns false to stop.
     mutating func checkPostings(_ info: TermInfo, term: Int, pstEnd: inout Int, posEnd: inout Int) -> Bool {
         let pv = r.pst.view
-        let qv = r.pos.view
         let df = Int(info.docFrequency)
-        let bs = IndexFormat.postingsBlockSize
+        let bs = BitPacking.blockSize
         let numBlocks = (df + bs - 1) / bs
+        let hasSkip = df >= bs
         let start = pstEnd
-        let dataStart = numBlocks > 1 ? start + 12 * numBlocks : start
+        let skipSize = PostingsEncoder.skipEntrySize
+        let dataStart = hasSkip ? start + skipSize * numBlocks : start
+        let what = "term \(term) (field \(info.field))"
         guard pv.contains(start, dataStart - start) else {
-            report(r.pst, start, "skip table of term \(term) (field \(info.field)) runs out of bounds")
+            report(r.pst, start, "skip table of \(what) runs out of bounds")
             return false
         }
+        var stream = PositionStream(view: r.pos.view, start: posEnd, total: info.totalTermFrequency)
         var o = dataStart
-        var q = posEnd
-        var prev: UInt32 = 0
+        var prev: Int64 = -1
         var sum: UInt64 = 0
-        var positions: [UInt32] = []
-        for i in 0..<df {
-            let blockEntry = start + 12 * (i / bs)
-            if numBlocks > 1 && i % bs == 0 {
-                if pv.u32(blockEntry + 4) != UInt32(truncatingIfNeeded: o - dataStart)
-                    || pv.u32(blockEntry + 8) != UInt32(truncatingIfNeeded: q - posEnd) {
-                    report(r.pst, blockEntry, "skip entry \(i / bs) of term \(term) (field \(info.field)) has wrong offsets")
+        var ids = [UInt32](repeating: 0, count: bs)
+        var freqs = [UInt32](repeating: 0, count: bs)
+        for j in 0..<numBlocks {
+            let n = min(bs, df - j * bs)
+            let entry = start + skipSize * j
+            if hasSkip {
+                if pv.u32(entry + 4) != UInt32(truncatingIfNeeded: o - dataStart)
+                    || pv.u32(entry + 8) != UInt32(truncatingIfNeeded: stream.blockOfNextValue)
+                    || pv.u32(entry + 12) != UInt32(truncatingIfNeeded: stream.index) {
+                    report(r.pst, entry, "skip entry \(j) of \(what) has wrong offsets")
                     return false
                 }
             }
-            let at = o
-            guard let delta = pv.varint32(&o), let freq = pv.varint32(&o) else {
-                report(r.pst, at, "posting \(i) of term \(term) (field \(info.field)) is truncated")
+            let blockAt = o
+            if n == bs {
+                guard let bd = pv.u8(o), let bf = pv.u8(o + 1), bd <= 32, bf <= 32,
+                      pv.contains(o + 2, BitPacking.byteCount(Int(bd) + Int(bf)) + 8), let base = pv.bytes.baseAddress else {
+                    report(r.pst, o, "packed block \(j) of \(what) has an invalid header or runs out of bounds")
+                    return false
+                }
+                let idBase = UnsafeRawPointer(base + o + 2)
+                let fBase = idBase + BitPacking.byteCount(Int(bd))
+                for i in 0..<bs {
+                    ids[i] = BitPacking.unpack(idBase, i, Int(bd))
+                    freqs[i] = BitPacking.unpack(fBase, i, Int(bf)) &+ 1
+                }
+                o += 2 + BitPacking.byteCount(Int(bd) + Int(bf))
+            } else {
+                for i in 0..<n {
+                    let at = o
+                    guard let x = pv.varint(&o), x >> 33 == 0 else {
+                        report(r.pst, at, "posting \(j * bs + i) of \(what) is truncated or too large")
+                        return false
+                    }
+                    ids[i] = UInt32(truncatingIfNeeded: x >> 1)
+                    if x & 1 == 1 {
+                        freqs[i] = 1
+                    } else {
+                        guard let f = pv.varint32(&o), f >= 2 else {
+                            report(r.pst, at, "posting \(j * bs + i) of \(what) has a missing or invalid frequency")
+                            return false
+                        }
+                        freqs[i] = f
+                    }
+                }
+            }
+            for i in 0..<n {
+                let id = prev + Int64(ids[i]) + 1
+                if id >= Int64(r.passageCount) {
+                    report(r.pst, blockAt, "posting \(j * bs + i) of \(what): passage id \(id) is not below \(r.passageCount)")
+                    return false
+                }
+                prev = id
+                let freq = freqs[i]
+                if freq == 0 {
+                    report(r.pst, blockAt, "posting \(j * bs + i) of \(what) has frequency 0")
+                    return false
+                }
+                sum += UInt64(freq)
+                if sum > info.totalTermFrequency {
+                    report(r.pst, blockAt, "frequencies of \(what) exceed its total frequency \(info.totalTermFrequency)")
+                    return false
+                }
+                let length = r.fieldLength(field: info.field, passage: UInt32(id))
+                var p: UInt32 = 0
+                for k in 0..<Int(freq) {
+                    guard let d = stream.next() else {
+                        let (at, why) = stream.damage ?? (posEnd, "positions end early")
+                        report(r.pos, at, "position \(k) of passage \(id), \(what): \(why)")
+                        return false
+                    }
+                    let (np, ov) = k == 0 ? (d, false) : p.addingReportingOverflow(d)
+                    if ov || np >= length {
+                        report(r.pos, stream.end, "position \(np) of passage \(id), \(what) is not below the passage length \(length)")
+                        return false
+                    }
+                    p = np
+                }
+            }
+            if hasSkip && pv.u32(entry) != UInt32(truncatingIfNeeded: prev) {
+                report(r.pst, entry, "skip entry \(j) of \(what) names last passage \(pv.u32(entry) ?? 0), actual \(prev)")
                 return false
-            }
-            let (id, overflow) = prev.addingReportingOverflow(delta)
-            if overflow || (i > 0 && delta == 0) || Int(id) >= r.passageCount {
-                report(r.pst, at, "posting \(i) of term \(term) (field \(info.field)): passage id not increasing or not below \(r.passageCount)")
-                return false
-            }
-            prev = id
-            if freq == 0 {
-                report(r.pst, at, "posting \(i) of term \(term) (field \(info.field)) has frequency 0")
-                return false
-            }
-            sum += UInt64(freq)
-            let length = r.fieldLength(field: info.field, passage: id)
-            positions.removeAll(keepingCapacity: true)
-            var p: UInt32 = 0
-            for k in 0..<Int(freq) {
-                let pa = q
-                guard let d = qv.varint32(&q) else {
-                    report(r.pos, pa, "position \(k) of passage \(id), term \(term) (field \(info.field)) is truncated")
-                    return false
-                }
-                let (np, ov) = p.addingReportingOverflow(d)
-                if ov || np >= length {
-                    report(r.pos, pa, "position \(np) of passage \(id), term \(term) (field \(info.field)) is not below the passage length \(length)")
-                    return false
-                }
-                p = np
-            }
-            if numBlocks > 1 && (i % bs == bs - 1 || i == df - 1) {
-                if pv.u32(blockEntry) != id {
-                    report(r.pst, blockEntry, "skip entry \(i / bs) of term \(term) (field \(info.field)) names last passage \(pv.u32(blockEntry) ?? 0), actual \(id)")
-                    return false
-                }
             }
         }
         if sum != info.totalTermFrequency {
-            report(r.trm, 0, "term \(term) of field \(info.field): total frequency \(info.totalTermFrequency) but postings sum to \(sum)")
+            report(r.trm, 0, "\(what): total frequency \(info.totalTermFrequency) but postings sum to \(sum)")
+            return false
         }
         pstEnd = o
-        posEnd = q
+        posEnd = stream.end
         return true
     }
 }

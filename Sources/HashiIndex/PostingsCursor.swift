@@ -1,9 +1,11 @@
 /// Iterates one term's postings in ascending passage id order.
 ///
-/// Reads straight from the segment's mappings. Passage ids and frequencies are
-/// decoded one at a time; `advance(to:)` consults the per-block skip table
-/// (binary search) and jumps over whole blocks without decoding them;
-/// positions are only decoded when `positions()` is called.
+/// Reads straight from the segment's mappings. Full blocks of 128 postings
+/// are bit-packed (frame of reference): a posting is two shifts and masks at
+/// a computed bit offset, so nothing is decoded ahead and nothing is
+/// allocated. `advance(to:)` consults the per-block skip table (binary
+/// search) and jumps over whole blocks without decoding them; positions are
+/// only decoded when `positions()` is called.
 ///
 /// `@unchecked Sendable`: a cursor is a value; its raw views point into the
 /// read-only mappings of `reader`, which it keeps alive.
@@ -20,14 +22,34 @@ public struct PostingsCursor: @unchecked Sendable {
     let skipStart: Int
     let dataStart: Int
     let posStart: Int
+    /// Number of full (bit-packed) position blocks of the term.
+    let fullPosBlocks: Int
 
-    var block = 0
-    var leftInBlock: Int
+    // Postings state.
+    var block = -1
+    var inBlock = 0
+    var blockLength = 0
+    /// Packed passage-id deltas of the current block (nil in the varint tail).
+    var packedIDs: UnsafeRawPointer? = nil
+    var packedFreqs: UnsafeRawPointer? = nil
+    var bitsD = 0
+    var bitsF = 0
+    var maskD: UInt64 = 0
+    var maskF: UInt64 = 0
+    /// Offset of the next block, or of the next posting in the varint tail.
     var p: Int
-    var prevID: UInt32 = 0
+    var prevID: Int64 = -1
     var readCount = 0
-    var posPointer: Int
-    var pendingSkip = 0
+
+    // Positions state.
+    /// Index of the current posting's first position within the term's positions.
+    var posIndex = 0
+    /// The position block `posBlockOffset` points at.
+    var posBlock = 0
+    var posBlockOffset: Int
+    /// In the varint tail: `tailOffset` is where value `tailIndex` starts (-1: not located yet).
+    var tailIndex = -1
+    var tailOffset = 0
 
     /// The current passage id (`exhausted` before the first `next()` and at the end).
     public private(set) var passage: UInt32 = PostingsCursor.exhausted
@@ -40,15 +62,15 @@ public struct PostingsCursor: @unchecked Sendable {
         pos = reader.pos.view
         docFrequency = info.docFrequency
         let df = Int(info.docFrequency)
-        let bs = IndexFormat.postingsBlockSize
+        let bs = BitPacking.blockSize
         numBlocks = (df + bs - 1) / bs
-        let start = info.postingsOffset <= UInt64(Int.max / 2) ? Int(info.postingsOffset) : Int.max / 2
+        let start = info.postingsOffset <= UInt64(Int.max / 4) ? Int(info.postingsOffset) : Int.max / 4
         skipStart = start
-        dataStart = numBlocks > 1 ? start + 12 * numBlocks : start
-        posStart = info.positionsOffset <= UInt64(Int.max / 2) ? Int(info.positionsOffset) : Int.max / 2
-        leftInBlock = min(df, bs)
+        dataStart = df >= bs ? start + PostingsEncoder.skipEntrySize * numBlocks : start
+        posStart = info.positionsOffset <= UInt64(Int.max / 4) ? Int(info.positionsOffset) : Int.max / 4
+        fullPosBlocks = info.totalTermFrequency <= UInt64(Int.max / 4) ? Int(info.totalTermFrequency) / bs : 0
         p = dataStart
-        posPointer = posStart
+        posBlockOffset = posStart
     }
 
     /// An empty cursor (no postings).
@@ -61,9 +83,9 @@ public struct PostingsCursor: @unchecked Sendable {
         skipStart = 0
         dataStart = 0
         posStart = 0
-        leftInBlock = 0
+        fullPosBlocks = 0
         p = 0
-        posPointer = 0
+        posBlockOffset = 0
     }
 
     @inline(__always)
@@ -74,29 +96,77 @@ public struct PostingsCursor: @unchecked Sendable {
         return nil
     }
 
+    /// Positions the cursor at the start of block `j` (whose data starts at `p`).
+    @inline(__always)
+    private mutating func openBlock(_ j: Int) -> Bool {
+        let bs = BitPacking.blockSize
+        block = j
+        inBlock = 0
+        blockLength = min(bs, Int(docFrequency) - j * bs)
+        if blockLength == bs {
+            guard let bd = pst.u8(p), let bf = pst.u8(p + 1), bd <= 32, bf <= 32,
+                  pst.contains(p + 2, BitPacking.byteCount(Int(bd) + Int(bf)) + 8),
+                  let base = pst.bytes.baseAddress else { return false }
+            bitsD = Int(bd)
+            bitsF = Int(bf)
+            maskD = (1 << UInt64(bd)) &- 1
+            maskF = (1 << UInt64(bf)) &- 1
+            packedIDs = UnsafeRawPointer(base + p + 2)
+            packedFreqs = UnsafeRawPointer(base + p + 2 + BitPacking.byteCount(bitsD))
+            p += 2 + BitPacking.byteCount(bitsD + bitsF)
+        } else {
+            packedIDs = nil
+        }
+        return true
+    }
+
     /// Moves to the next posting and returns its passage id, or nil at the end.
     @discardableResult
     public mutating func next() -> UInt32? {
         guard readCount < Int(docFrequency) else { return finish() }
-        pendingSkip += Int(frequency)
-        if leftInBlock == 0 {
-            block += 1
-            leftInBlock = min(IndexFormat.postingsBlockSize, Int(docFrequency) - block * IndexFormat.postingsBlockSize)
+        posIndex &+= Int(frequency)
+        if inBlock == blockLength {
+            guard openBlock(block + 1) else { return finish() }
         }
-        guard let delta = pst.varint32(&p), let f = pst.varint32(&p) else { return finish() }
-        let (id, overflow) = prevID.addingReportingOverflow(delta)
-        guard !overflow, id != Self.exhausted else { return finish() }
+        let v: UInt32
+        let f: UInt32
+        if let ids = packedIDs, let fs = packedFreqs {
+            v = BitPacking.unpack(ids, inBlock, bitsD, mask: maskD)
+            f = BitPacking.unpack(fs, inBlock, bitsF, mask: maskF) &+ 1
+            guard f != 0 else { return finish() }
+        } else {
+            // Varint tail; one-byte values take the fast path.
+            guard p >= 0, p < pst.count, let base = pst.bytes.baseAddress else { return finish() }
+            let b0 = base.load(fromByteOffset: p, as: UInt8.self)
+            let x: UInt64
+            if b0 < 0x80 {
+                x = UInt64(b0)
+                p &+= 1
+            } else {
+                guard let y = pst.varint(&p), y >> 33 == 0 else { return finish() }
+                x = y
+            }
+            v = UInt32(truncatingIfNeeded: x >> 1)
+            if x & 1 == 1 {
+                f = 1
+            } else {
+                guard let g = pst.varint32(&p), g > 0 else { return finish() }
+                f = g
+            }
+        }
+        let id = prevID + Int64(v) + 1
+        guard id < Int64(Self.exhausted) else { return finish() }
         prevID = id
-        passage = id
+        passage = UInt32(truncatingIfNeeded: id)
         frequency = f
         readCount += 1
-        leftInBlock -= 1
-        return id
+        inBlock += 1
+        return passage
     }
 
     /// Last passage id of block `b` from the skip table.
     @inline(__always)
-    private func skipLast(_ b: Int) -> UInt32? { pst.u32(skipStart + 12 * b) }
+    private func skipLast(_ b: Int) -> UInt32? { pst.u32(skipStart + PostingsEncoder.skipEntrySize * b) }
 
     /// Moves to the first posting whose passage id is >= `target` and returns
     /// it, or nil when there is none. Never moves backwards: if the current
@@ -107,9 +177,10 @@ public struct PostingsCursor: @unchecked Sendable {
             if passage == Self.exhausted { return nil }
             if passage >= target { return passage }
         }
-        if numBlocks > 1, let last = skipLast(block), target > last {
+        let current = max(block, 0)
+        if numBlocks > 1, let last = skipLast(current), target > last {
             // Binary search the first later block whose last id >= target.
-            var lo = block + 1
+            var lo = current + 1
             var hi = numBlocks - 1
             var found = -1
             while lo <= hi {
@@ -122,17 +193,20 @@ public struct PostingsCursor: @unchecked Sendable {
                     lo = mid + 1
                 }
             }
-            guard found > 0, let prev = skipLast(found - 1),
-                  let docOff = pst.u32(skipStart + 12 * found + 4),
-                  let posOff = pst.u32(skipStart + 12 * found + 8) else { return finish() }
-            block = found
-            leftInBlock = min(IndexFormat.postingsBlockSize, Int(docFrequency) - found * IndexFormat.postingsBlockSize)
+            let e = skipStart + PostingsEncoder.skipEntrySize * found
+            guard found > 0, let prev = skipLast(found - 1), let docOff = pst.u32(e + 4),
+                  let posOff = pst.u32(e + 8), let posFirst = pst.u32(e + 12) else { return finish() }
+            block = found - 1
+            inBlock = 0
+            blockLength = 0
             p = dataStart + Int(docOff)
-            posPointer = posStart + Int(posOff)
-            pendingSkip = 0
+            prevID = Int64(prev)
+            readCount = found * BitPacking.blockSize
             frequency = 0
-            prevID = prev
-            readCount = found * IndexFormat.postingsBlockSize
+            posIndex = Int(posFirst)
+            posBlock = Int(posFirst) / BitPacking.blockSize
+            posBlockOffset = posStart + Int(posOff)
+            tailIndex = -1
         }
         while let id = next() {
             if id >= target { return id }
@@ -152,25 +226,73 @@ public struct PostingsCursor: @unchecked Sendable {
     public mutating func positions(into buffer: inout [UInt32]) {
         buffer.removeAll(keepingCapacity: true)
         guard readCount > 0, passage != Self.exhausted else { return }
-        // Skip the positions of postings passed over since the last read.
-        let bytes = pos.bytes
-        var o = posPointer
-        var toSkip = pendingSkip
-        while toSkip > 0 {
-            guard o >= 0, o < bytes.count else { return }
-            if bytes[o] < 0x80 { toSkip -= 1 }
-            o += 1
-        }
-        posPointer = o
-        pendingSkip = 0
-        var prev: UInt32 = 0
-        for _ in 0..<Int(frequency) {
-            guard let d = pos.varint32(&o) else {
-                buffer.removeAll(keepingCapacity: true)
-                return
+        let bs = BitPacking.blockSize
+        var i = posIndex
+        let end = posIndex + Int(frequency)
+        var value: UInt32 = 0
+        var first = true
+        // The block of the posting's first position; restored at the end so that
+        // a repeated call (or the next posting) can start there.
+        var anchor: (Int, Int)? = nil
+        defer {
+            if let (b, o) = anchor {
+                posBlock = b
+                posBlockOffset = o
             }
-            prev &+= d
-            buffer.append(prev)
         }
+        while i < end {
+            let b = i / bs
+            if b < fullPosBlocks {
+                while posBlock < b {
+                    guard let w = pos.u8(posBlockOffset), w <= 32 else { return fail(&buffer) }
+                    posBlockOffset += 1 + BitPacking.byteCount(Int(w))
+                    posBlock += 1
+                }
+                guard posBlock == b, let w = pos.u8(posBlockOffset), w <= 32,
+                      pos.contains(posBlockOffset + 1, BitPacking.byteCount(Int(w)) + 8),
+                      let base = pos.bytes.baseAddress else { return fail(&buffer) }
+                if anchor == nil { anchor = (posBlock, posBlockOffset) }
+                let packed = UnsafeRawPointer(base + posBlockOffset + 1)
+                let bits = Int(w)
+                let stop = min(end, (b + 1) * bs)
+                for k in i..<stop {
+                    let d = BitPacking.unpack(packed, k - b * bs, bits)
+                    value = first ? d : value &+ d
+                    first = false
+                    buffer.append(value)
+                }
+                i = stop
+            } else {
+                if tailIndex < 0 || tailIndex > i {
+                    while posBlock < fullPosBlocks {
+                        guard let w = pos.u8(posBlockOffset), w <= 32 else { return fail(&buffer) }
+                        posBlockOffset += 1 + BitPacking.byteCount(Int(w))
+                        posBlock += 1
+                    }
+                    tailOffset = posBlockOffset
+                    tailIndex = fullPosBlocks * bs
+                }
+                // Skip the values of postings passed over.
+                let bytes = pos.bytes
+                var o = tailOffset
+                while tailIndex < i {
+                    guard o >= 0, o < bytes.count else { return fail(&buffer) }
+                    if bytes[o] < 0x80 { tailIndex += 1 }
+                    o += 1
+                }
+                tailOffset = o
+                for _ in i..<end {
+                    guard let d = pos.varint32(&o) else { return fail(&buffer) }
+                    value = first ? d : value &+ d
+                    first = false
+                    buffer.append(value)
+                }
+                i = end
+            }
+        }
+    }
+
+    private func fail(_ buffer: inout [UInt32]) {
+        buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -64,6 +64,7 @@ public enum SegmentMerger {
             var freqs: [UInt32] = []
             var positions: [UInt32] = []
             var buffer: [UInt32] = []
+            var encoder = PostingsEncoder()
             for f in termFields {
                 dictionary.beginField(f)
                 var iterators = segments.map { $0.terms(field: f, prefix: [UInt8]()).makeIterator() }
@@ -99,7 +100,7 @@ public enum SegmentMerger {
                     }
                     let pstStart = UInt64(pst.offset)
                     let posStart = UInt64(pos.offset)
-                    SegmentWriter.encodePostings(passages: ids, frequencies: freqs, positions: positions, pst: &pst.bytes, pos: &pos.bytes)
+                    SegmentWriter.encodePostings(&encoder, passages: ids, frequencies: freqs, positions: positions, pst: &pst.bytes, pos: &pos.bytes)
                     postingCount += ids.count
                     positionCount += positions.count
                     term.withUnsafeBytes { bytes in

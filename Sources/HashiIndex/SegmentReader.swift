@@ -13,6 +13,10 @@ struct FieldDictionary: Sendable {
 struct FieldLengths: Sendable {
     var stats: FieldStats
     var arrayOffset: Int
+    /// Bytes per length: 1, 2 or 4.
+    var width: Int
+    /// Size of a `.len` field entry.
+    static let entrySize = 32
 }
 
 /// Read-only access to one segment through `mmap`.
@@ -151,14 +155,15 @@ public final class SegmentReader: @unchecked Sendable {
         guard lFields <= 256 else { throw .corrupted(file: len.path, offset: lh, reason: "more than 256 fields") }
         var lens = [FieldLengths?](repeating: nil, count: 256)
         for i in 0..<Int(lFields) {
-            let e = lh + 8 + i * 24
+            let e = lh + 8 + i * FieldLengths.entrySize
             guard let fid = lv.u32(e), fid < 256, let with = lv.u32(e + 4), let total = lv.u64(e + 8),
-                  let ao = lv.offset64(e + 16), ao >= lh, ao <= lenBody.upperBound,
-                  Int(pCount) * 4 <= lenBody.upperBound - ao else {
+                  let ao = lv.offset64(e + 16), let width = lv.u32(e + 24), width == 1 || width == 2 || width == 4,
+                  ao >= lh, ao <= lenBody.upperBound,
+                  Int(pCount) * Int(width) <= lenBody.upperBound - ao else {
                 throw .corrupted(file: len.path, offset: e, reason: "field length entry \(i) is invalid or out of bounds")
             }
             guard lens[Int(fid)] == nil else { throw .corrupted(file: len.path, offset: e, reason: "field \(fid) listed twice") }
-            lens[Int(fid)] = FieldLengths(stats: FieldStats(totalTokens: total, passagesWithField: with), arrayOffset: ao)
+            lens[Int(fid)] = FieldLengths(stats: FieldStats(totalTokens: total, passagesWithField: with), arrayOffset: ao, width: Int(width))
         }
         lengths = lens
 
@@ -280,7 +285,15 @@ public final class SegmentReader: @unchecked Sendable {
     /// Length (token count) of passage `passage` in `field`; 0 when absent.
     public func fieldLength(field: UInt8, passage: UInt32) -> UInt32 {
         guard Int(passage) < passageCount, let l = lengths[Int(field)] else { return 0 }
-        return len.view.u32(l.arrayOffset + 4 * Int(passage)) ?? 0
+        let v = len.view
+        switch l.width {
+        case 1: return UInt32(v.u8(l.arrayOffset + Int(passage)) ?? 0)
+        case 2:
+            let o = l.arrayOffset + 2 * Int(passage)
+            guard let lo = v.u8(o), let hi = v.u8(o + 1) else { return 0 }
+            return UInt32(lo) | UInt32(hi) << 8
+        default: return v.u32(l.arrayOffset + 4 * Int(passage)) ?? 0
+        }
     }
 
     /// Collection statistics of `field` (zeros when the field is absent).

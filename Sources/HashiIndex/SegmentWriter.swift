@@ -240,6 +240,9 @@ public struct SegmentWriter: Sendable {
         if store.overflowed {
             throw .invalidInput("a passage block exceeds 4 GiB of text")
         }
+        if terms.states.contains(where: { $0.totalFreq >= UInt64(UInt32.max) }) {
+            throw .invalidInput("a term occurs 2^32 times or more in one segment; flush smaller segments")
+        }
         if terms.overflowed {
             throw .invalidInput("segment postings exceed 4 GiB; flush smaller segments")
         }
@@ -324,27 +327,43 @@ public struct SegmentWriter: Sendable {
     private func buildLengths() -> FileImage {
         let n = passageDocs.count
         let fields = (0..<256).filter { fieldUsed[$0] }
-        var img = FileImage(kind: .lengths, reserveCapacity: 8 + fields.count * (24 + 4 * n))
+        var widths: [Int] = []
+        var img = FileImage(kind: .lengths, reserveCapacity: 8 + fields.count * (32 + 4 * n))
         img.bytes.appendLE(UInt32(fields.count))
         img.bytes.appendLE(UInt32(n))
-        var arrayOffset = IndexFormat.headerSize + 8 + fields.count * 24
+        var arrayOffset = IndexFormat.headerSize + 8 + fields.count * 32
         for f in fields {
             var total: UInt64 = 0
             var with: UInt32 = 0
+            var maximum: UInt32 = 0
             for l in fieldLengths[f] where l > 0 {
                 total += UInt64(l)
                 with += 1
+                maximum = max(maximum, l)
             }
+            let width = maximum <= 0xFF ? 1 : (maximum <= 0xFFFF ? 2 : 4)
+            widths.append(width)
             img.bytes.appendLE(UInt32(f))
             img.bytes.appendLE(with)
             img.bytes.appendLE(total)
             img.bytes.appendLE(UInt64(arrayOffset))
-            arrayOffset += 4 * n
+            img.bytes.appendLE(UInt32(width))
+            img.bytes.appendLE(UInt32(0))
+            arrayOffset += width * n
         }
-        for f in fields {
+        for (k, f) in fields.enumerated() {
             let lengths = fieldLengths[f]
-            for l in lengths { img.bytes.appendLE(l) }
-            for _ in lengths.count..<max(lengths.count, n) { img.bytes.appendLE(UInt32(0)) }
+            let width = widths[k]
+            for i in 0..<n {
+                let l = i < lengths.count ? lengths[i] : 0
+                switch width {
+                case 1: img.bytes.append(UInt8(l))
+                case 2:
+                    img.bytes.append(UInt8(truncatingIfNeeded: l))
+                    img.bytes.append(UInt8(truncatingIfNeeded: l >> 8))
+                default: img.bytes.appendLE(l)
+                }
+            }
         }
         return img
     }
@@ -359,6 +378,7 @@ public struct SegmentWriter: Sendable {
         var freqs: [UInt32] = []
         var positions: [UInt32] = []
         var current: UInt8? = nil
+        var encoder = PostingsEncoder()
         terms.arena.withUnsafeBytes { arena in
             for t32 in order {
                 let t = Int(t32)
@@ -371,7 +391,7 @@ public struct SegmentWriter: Sendable {
                 terms.decodeStream(t, passages: &passages, frequencies: &freqs, positions: &positions)
                 let pstStart = UInt64(pst.offset)
                 let posStart = UInt64(pos.offset)
-                Self.encodePostings(passages: passages, frequencies: freqs, positions: positions, pst: &pst.bytes, pos: &pos.bytes)
+                Self.encodePostings(&encoder, passages: passages, frequencies: freqs, positions: positions, pst: &pst.bytes, pos: &pos.bytes)
                 postingCount += passages.count
                 positionCount += positions.count
                 let bytes = UnsafeRawBufferPointer(rebasing: arena[Int(state.start)..<Int(state.start + state.length)])
@@ -382,44 +402,13 @@ public struct SegmentWriter: Sendable {
         if current != nil { dictionary.endField() }
     }
 
-    /// Encodes one term's postings (with a skip table when it spans several
-    /// blocks) and positions. Shared with `SegmentMerger`.
-    static func encodePostings(passages: [UInt32], frequencies: [UInt32], positions: [UInt32],
+    /// Encodes one term's postings (with a skip table when it has a full
+    /// block) and positions, and appends them. Shared with `SegmentMerger`.
+    static func encodePostings(_ encoder: inout PostingsEncoder, passages: [UInt32], frequencies: [UInt32], positions: [UInt32],
                                pst: inout [UInt8], pos: inout [UInt8]) {
-        let df = passages.count
-        let blockSize = IndexFormat.postingsBlockSize
-        let numBlocks = (df + blockSize - 1) / blockSize
-        let posStart = pos.count
-        var skipAt = -1
-        if numBlocks > 1 {
-            skipAt = pst.count
-            pst.append(contentsOf: repeatElement(0, count: 12 * numBlocks))
-        }
-        let dataStart = pst.count
-        var prev: UInt32 = 0
-        var pi = 0
-        for i in 0..<df {
-            if skipAt >= 0 && i % blockSize == 0 {
-                let e = skipAt + 12 * (i / blockSize)
-                pst.setLE(UInt32(pst.count - dataStart), at: e + 4)
-                pst.setLE(UInt32(pos.count - posStart), at: e + 8)
-            }
-            let id = passages[i]
-            pst.appendVarint(id - prev)
-            prev = id
-            let f = frequencies[i]
-            pst.appendVarint(f)
-            var prevPosition: UInt32 = 0
-            for _ in 0..<Int(f) {
-                let p = positions[pi]
-                pos.appendVarint(p - prevPosition)
-                prevPosition = p
-                pi += 1
-            }
-            if skipAt >= 0 && (i % blockSize == blockSize - 1 || i == df - 1) {
-                pst.setLE(id, at: skipAt + 12 * (i / blockSize))
-            }
-        }
+        encoder.encode(passages: passages, frequencies: frequencies, positions: positions)
+        pst.append(contentsOf: encoder.pst)
+        pos.append(contentsOf: encoder.pos)
     }
 }
 

@@ -212,15 +212,16 @@ private func names(_ dir: TempDir) throws -> [String] {
         let trm = [UInt8](try Data(contentsOf: dir.url.appendingPathComponent("seg.trm")))
         let hex = "484153484954524d0100000000000000" + "01000000000000000000000003000000"
             + "01000000000000005700000000000000" + "38000000000000000300" + "05746f776572"
-            + "0100101005017301000201000" + "6e69db1e4baac0100020138000000000000004f"
-            + "000000000000005436" + "29ff"
+            + "0100101005017301000101000" + "6e69db1e4baac0100010138000000000000004f"
+            + "0000000000000032f3" + "5fd0"
         let expected = stride(from: 0, to: hex.count, by: 2).compactMap { i -> UInt8? in
             let a = hex.index(hex.startIndex, offsetBy: i)
             return UInt8(hex[a..<hex.index(a, offsetBy: 2)], radix: 16)
         }
         #expect(trm == expected)
         let pst = [UInt8](try Data(contentsOf: dir.url.appendingPathComponent("seg.pst")))
-        #expect(Array(pst[16..<22]) == [0, 1, 0, 1, 0, 1])
+        #expect(Array(pst[16..<19]) == [1, 1, 1])
+        #expect(pst.count == 16 + 3 + 12)
         let pos = [UInt8](try Data(contentsOf: dir.url.appendingPathComponent("seg.pos")))
         #expect(Array(pos[16..<19]) == [0, 1, 2])
     }
