@@ -250,3 +250,79 @@ func hex32(_ v: UInt32) -> String {
     let s = String(v, radix: 16)
     return String(repeating: "0", count: max(0, 8 - s.count)) + s
 }
+
+/// Writes one index file to disk in chunks while computing its CRC-32C
+/// incrementally: header on creation, body through `append`, footer and
+/// fsync in `finish()`. Memory stays at one chunk whatever the file size.
+final class FileSink {
+    static let chunkSize = 1 << 20
+    let path: String
+    private var fd: Int32
+    private var buffer: [UInt8] = []
+    private var crc: UInt32 = 0
+    private var flushed = 0
+
+    init(path: String, kind: SegmentFileKind) throws(IndexError) {
+        self.path = path
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .io(file: path, operation: "open for writing", errno: errno) }
+        buffer.reserveCapacity(Self.chunkSize + 4096)
+        buffer.append(contentsOf: kind.magic)
+        buffer.appendLE(IndexFormat.version)
+        buffer.appendLE(UInt32(0))
+    }
+
+    deinit {
+        if fd >= 0 { close(fd) }
+    }
+
+    /// Absolute file offset of the next appended byte.
+    var offset: Int { flushed + buffer.count }
+
+    func append(_ bytes: [UInt8]) throws(IndexError) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= Self.chunkSize { try flush(checksum: true) }
+    }
+
+    func append(_ bytes: UnsafeRawBufferPointer) throws(IndexError) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= Self.chunkSize { try flush(checksum: true) }
+    }
+
+    private func flush(checksum: Bool) throws(IndexError) {
+        if checksum { crc = buffer.withUnsafeBytes { CRC32C.update(crc, $0) } }
+        var failure: IndexError?
+        buffer.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count, let base = raw.baseAddress {
+                let n = write(fd, base + done, raw.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = .io(file: path, operation: "write", errno: errno)
+                    return
+                }
+                done += n
+            }
+        }
+        if let failure { throw failure }
+        flushed += buffer.count
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Appends the footer, writes everything, fsyncs and closes. Returns the file size and CRC.
+    func finish() throws(IndexError) -> (size: Int, checksum: UInt32) {
+        buffer.appendLE(UInt64(offset - IndexFormat.headerSize))
+        try flush(checksum: true)
+        let final = crc
+        buffer.appendLE(final)
+        try flush(checksum: false)
+        let syncFailed = fsync(fd) != 0
+        let syncErrno = errno
+        let closeFailed = close(fd) != 0
+        let closeErrno = errno
+        fd = -1
+        if syncFailed { throw .io(file: path, operation: "fsync", errno: syncErrno) }
+        if closeFailed { throw .io(file: path, operation: "close", errno: closeErrno) }
+        return (flushed, final)
+    }
+}

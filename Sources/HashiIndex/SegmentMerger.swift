@@ -100,7 +100,7 @@ public enum SegmentMerger {
                     }
                     let pstStart = UInt64(pst.offset)
                     let posStart = UInt64(pos.offset)
-                    SegmentWriter.encodePostings(&encoder, passages: ids, frequencies: freqs, positions: positions, pst: &pst.bytes, pos: &pos.bytes)
+                    try SegmentWriter.encodePostings(&encoder, passages: ids, frequencies: freqs, positions: positions, pst: pst, pos: pos)
                     postingCount += ids.count
                     positionCount += positions.count
                     term.withUnsafeBytes { bytes in

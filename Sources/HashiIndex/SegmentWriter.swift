@@ -170,46 +170,51 @@ public struct SegmentWriter: Sendable {
     public mutating func write(to directory: URL, name: String) throws(IndexError) -> SegmentSummary {
         flushPending()
         try validate()
-        return try writeFiles(to: directory, name: name, termCount: termCount) { trm, pst, pos, postings, positions in
-            buildTerms(&trm, &pst, &pos, postingCount: &postings, positionCount: &positions)
+        return try writeFiles(to: directory, name: name, termCount: termCount) { trm, pst, pos, postings, positions throws(IndexError) in
+            try buildTerms(&trm, pst, pos, postingCount: &postings, positionCount: &positions)
         }
     }
 
     /// Writes the store files from this writer's documents, passages and
     /// lengths, and the term files with `buildTerms` (shared with `SegmentMerger`).
+    /// The passage store, postings and positions are streamed to disk in chunks.
     func writeFiles(to directory: URL, name: String, termCount: Int,
-                    buildTerms: (inout DictionaryBuilder, inout FileImage, inout FileImage, inout Int, inout Int) throws(IndexError) -> Void)
+                    buildTerms: (inout DictionaryBuilder, FileSink, FileSink, inout Int, inout Int) throws(IndexError) -> Void)
         throws(IndexError) -> SegmentSummary {
         let dir = directory.path
-        var files: [SegmentFileInfo] = []
+        var infos: [SegmentFileKind: SegmentFileInfo] = [:]
         var postingCount = 0
         var positionCount = 0
 
+        func path(_ kind: SegmentFileKind) -> String { dir + "/" + kind.fileName(segment: name) }
         func emit(_ kind: SegmentFileKind, _ image: inout FileImage) throws(IndexError) {
             image.finish()
-            let fileName = kind.fileName(segment: name)
-            try FileIO.writeFile(dir + "/" + fileName, image.bytes)
+            try FileIO.writeFile(path(kind), image.bytes)
             let crc = image.bytes.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: $0[($0.count - 4)...]) }
                 .loadUnaligned(as: UInt32.self)
-            files.append(SegmentFileInfo(name: fileName, byteCount: image.bytes.count, checksum: UInt32(littleEndian: crc)))
+            infos[kind] = SegmentFileInfo(name: kind.fileName(segment: name), byteCount: image.bytes.count,
+                                          checksum: UInt32(littleEndian: crc))
             image = FileImage(kind: kind)  // release memory early
+        }
+        func finish(_ kind: SegmentFileKind, _ sink: FileSink) throws(IndexError) {
+            let (size, crc) = try sink.finish()
+            infos[kind] = SegmentFileInfo(name: kind.fileName(segment: name), byteCount: size, checksum: crc)
         }
 
         var docImage = buildDocuments()
         try emit(.documents, &docImage)
-        var psgImage = buildPassages()
-        try emit(.passages, &psgImage)
+        try finish(.passages, try writePassages(to: path(.passages)))
         var lenImage = buildLengths()
         try emit(.lengths, &lenImage)
 
         var dictionary = DictionaryBuilder()
-        var pst = FileImage(kind: .postings, reserveCapacity: terms.pool.count)
-        var pos = FileImage(kind: .positions, reserveCapacity: terms.pool.count)
-        try buildTerms(&dictionary, &pst, &pos, &postingCount, &positionCount)
+        let pst = try FileSink(path: path(.postings), kind: .postings)
+        let pos = try FileSink(path: path(.positions), kind: .positions)
+        try buildTerms(&dictionary, pst, pos, &postingCount, &positionCount)
+        try finish(.postings, pst)
+        try finish(.positions, pos)
         var trm = dictionary.finish()
         try emit(.terms, &trm)
-        try emit(.postings, &pst)
-        try emit(.positions, &pos)
 
         var cpt = FileImage(kind: .concepts)
         cpt.bytes.appendLE(UInt32(0))
@@ -218,7 +223,7 @@ public struct SegmentWriter: Sendable {
 
         return SegmentSummary(name: name, documentCount: documentCount, passageCount: passageCount,
                               termCount: termCount, postingCount: postingCount, positionCount: positionCount,
-                              files: files)
+                              files: SegmentFileKind.allCases.compactMap { infos[$0] })
     }
 
     /// Replaces the length array of `field` (used by `SegmentMerger`).
@@ -295,33 +300,30 @@ public struct SegmentWriter: Sendable {
         return img
     }
 
-    private func buildPassages() -> FileImage {
-        var entries = store.entries
-        var blocks = store.blocks
-        var total = store.compressedBytes
-        if let (entry, z) = store.pendingBlock() {
-            entries.append(entry)
-            blocks.append(z)
-            total += z.count
-        }
-        let n = passageDocs.count
-        let b = entries.count
-        var img = FileImage(kind: .passages, reserveCapacity: 16 + b * PassageBlockEntry.size + total)
+    /// Streams the `.psg` file: header and block index from memory, then the
+    /// compressed blocks (already compressed while passages were added).
+    private func writePassages(to path: String) throws(IndexError) -> FileSink {
+        let pending = store.pendingBlock()
+        let b = store.entries.count + (pending == nil ? 0 : 1)
+        let sink = try FileSink(path: path, kind: .passages)
+        var head: [UInt8] = []
         let dataStart = IndexFormat.headerSize + 16 + b * PassageBlockEntry.size
-        img.bytes.appendLE(UInt32(n))
-        img.bytes.appendLE(UInt32(b))
-        img.bytes.appendLE(UInt64(dataStart))
+        head.appendLE(UInt32(passageDocs.count))
+        head.appendLE(UInt32(b))
+        head.appendLE(UInt64(dataStart))
         var offset = dataStart
-        for e in entries {
-            img.bytes.appendLE(e.firstPassage)
-            img.bytes.appendLE(e.passageCount)
-            img.bytes.appendLE(e.rawLength)
-            img.bytes.appendLE(e.compressedLength)
-            img.bytes.appendLE(UInt64(offset))
+        for e in store.entries + (pending.map { [$0.0] } ?? []) {
+            head.appendLE(e.firstPassage)
+            head.appendLE(e.passageCount)
+            head.appendLE(e.rawLength)
+            head.appendLE(e.compressedLength)
+            head.appendLE(UInt64(offset))
             offset += Int(e.compressedLength)
         }
-        for z in blocks { img.bytes.append(contentsOf: z) }
-        return img
+        try sink.append(head)
+        for z in store.blocks { try sink.append(z) }
+        if let (_, z) = pending { try sink.append(z) }
+        return sink
     }
 
     private func buildLengths() -> FileImage {
@@ -368,8 +370,8 @@ public struct SegmentWriter: Sendable {
         return img
     }
 
-    private func buildTerms(_ dictionary: inout DictionaryBuilder, _ pst: inout FileImage, _ pos: inout FileImage,
-                            postingCount: inout Int, positionCount: inout Int) {
+    private func buildTerms(_ dictionary: inout DictionaryBuilder, _ pst: FileSink, _ pos: FileSink,
+                            postingCount: inout Int, positionCount: inout Int) throws(IndexError) {
         let order = terms.sortedTermIDs()
         var fields: [UInt8] = []
         for t in order where fields.last != terms.states[Int(t)].field { fields.append(terms.states[Int(t)].field) }
@@ -379,8 +381,7 @@ public struct SegmentWriter: Sendable {
         var positions: [UInt32] = []
         var current: UInt8? = nil
         var encoder = PostingsEncoder()
-        terms.arena.withUnsafeBytes { arena in
-            for t32 in order {
+        for t32 in order {
                 let t = Int(t32)
                 let state = terms.states[t]
                 if current != state.field {
@@ -391,13 +392,14 @@ public struct SegmentWriter: Sendable {
                 terms.decodeStream(t, passages: &passages, frequencies: &freqs, positions: &positions)
                 let pstStart = UInt64(pst.offset)
                 let posStart = UInt64(pos.offset)
-                Self.encodePostings(&encoder, passages: passages, frequencies: freqs, positions: positions, pst: &pst.bytes, pos: &pos.bytes)
+                try Self.encodePostings(&encoder, passages: passages, frequencies: freqs, positions: positions, pst: pst, pos: pos)
                 postingCount += passages.count
                 positionCount += positions.count
-                let bytes = UnsafeRawBufferPointer(rebasing: arena[Int(state.start)..<Int(state.start + state.length)])
-                dictionary.add(term: bytes, docFrequency: state.docFreq, totalTermFrequency: state.totalFreq,
-                               postingsOffset: pstStart, positionsOffset: posStart)
-            }
+                terms.arena.withUnsafeBytes { arena in
+                    let bytes = UnsafeRawBufferPointer(rebasing: arena[Int(state.start)..<Int(state.start + state.length)])
+                    dictionary.add(term: bytes, docFrequency: state.docFreq, totalTermFrequency: state.totalFreq,
+                                   postingsOffset: pstStart, positionsOffset: posStart)
+                }
         }
         if current != nil { dictionary.endField() }
     }
@@ -405,10 +407,10 @@ public struct SegmentWriter: Sendable {
     /// Encodes one term's postings (with a skip table when it has a full
     /// block) and positions, and appends them. Shared with `SegmentMerger`.
     static func encodePostings(_ encoder: inout PostingsEncoder, passages: [UInt32], frequencies: [UInt32], positions: [UInt32],
-                               pst: inout [UInt8], pos: inout [UInt8]) {
+                               pst: FileSink, pos: FileSink) throws(IndexError) {
         encoder.encode(passages: passages, frequencies: frequencies, positions: positions)
-        pst.append(contentsOf: encoder.pst)
-        pos.append(contentsOf: encoder.pos)
+        try pst.append(encoder.pst)
+        try pos.append(encoder.pos)
     }
 }
 
