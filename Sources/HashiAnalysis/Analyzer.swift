@@ -17,7 +17,7 @@
 public final class Analyzer {
     /// Identifies the analysis chain; an index records it, and an index built by a different chain
     /// (or a different ICU, whose segmentation data may differ) must be rebuilt.
-    public static var version: String { "hashi-analyzer-3 (icu \(ICU.version), words+porter2 stems, katakana-stem-4, bigrams)" }
+    public static var version: String { "hashi-analyzer-4 (icu \(ICU.version), words+porter2 stems, katakana-stem-4, bigrams)" }
 
     private let words: BreakIterator
 
@@ -52,12 +52,10 @@ public final class Analyzer {
         try normalized.units.withUnsafeBufferPointer { (text) throws(ICUError) in
             let classes = CharacterClass.classify(text)
             try emitWords(text, classes: classes, normalized: normalized, emit)
-            var position = 0
-            Bigrams.forEach(in: text, classes: classes) { start, end in
+            Bigrams.forEach(in: text, classes: classes) { start, end, position in
                 let range = normalized.originalRange(start: start, end: end)
                 emit(Token(term: UTF8Encoding.string(text, start..<end), stream: .bigram, script: script(classes, start..<end),
                            position: position, start: range.lowerBound, end: range.upperBound))
-                position += 1
             }
         }
     }

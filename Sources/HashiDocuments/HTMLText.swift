@@ -129,6 +129,8 @@ public struct HTMLText: Sendable {
         var k = i + 1
         var closing = false
         if k < html.count && html[k] == 0x2F { closing = true; k += 1 }
+        // A tag name starts with a letter; `x<3`, `a <- b` are text.
+        guard k < html.count, isLetter(html[k]) else { return nil }
         let nameStart = k
         while k < html.count && isNameUnit(html[k]) { k += 1 }
         guard k > nameStart else { return nil }
@@ -147,6 +149,10 @@ public struct HTMLText: Sendable {
             k += 1
         }
         return Tag(name: name, isClosing: closing, end: html.count)
+    }
+
+    static func isLetter(_ unit: UInt16) -> Bool {
+        (unit >= 0x61 && unit <= 0x7A) || (unit >= 0x41 && unit <= 0x5A)
     }
 
     /// ASCII letters, digits and `-`: what tag names are made of.

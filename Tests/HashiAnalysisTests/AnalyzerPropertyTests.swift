@@ -20,9 +20,12 @@ struct AnalyzerPropertyTests {
         await propertyCheck(count: 300, input: Self.texts) { text in
             let tokens = try Analyzer().tokens(of: text)
             let length = text.utf16.count
+            let words = tokens.filter { $0.stream == .word }
+            #expect(words.map(\.position) == Array(0..<words.count))
+            let bigramPositions = tokens.filter { $0.stream == .bigram }.map(\.position)
+            #expect(zip(bigramPositions, bigramPositions.dropFirst()).allSatisfy { $0 < $1 })
             for stream in [Token.Stream.word, .bigram] {
                 let ofStream = tokens.filter { $0.stream == stream }
-                #expect(ofStream.map(\.position) == Array(0..<ofStream.count))
                 #expect(ofStream.map(\.start) == ofStream.map(\.start).sorted(), "\(stream) tokens out of order in \(text.debugDescription)")
             }
             for token in tokens {

@@ -30,7 +30,10 @@ struct SegmentationTests {
         let words = tokens.filter { $0.stream == .word }
         let bigrams = tokens.filter { $0.stream == .bigram }
         #expect(words.map(\.position) == Array(0..<words.count))
-        #expect(bigrams.map(\.position) == Array(0..<bigrams.count))
+        // Bigrams count up within a run, with two empty positions between runs: と alone, then
+        // the run 相当の注意.
+        #expect(bigrams.map(\.position) == [0, 3, 4, 5, 6])
+        #expect(try Analyzer().tokens(of: "東京 と 大阪").filter { $0.stream == .bigram }.map(\.position) == [0, 3, 6])
     }
 
     @Test func scriptsAreReported() throws {

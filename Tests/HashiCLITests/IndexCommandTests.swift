@@ -105,9 +105,7 @@ struct IndexCommandTests {
         #expect(files.values.reduce(0, +) == figures["indexBytes"] as? Int)
         // "Bytes of input indexed": the three documents, not the skipped binary file.
         let inputBytes = try totalBytes(of: ["ja.txt", "en.md", "sub/page.html"], in: scratch.corpus)
-        withKnownIssue("IndexBuilder.build counts the bytes of skipped files in inputBytes") {
-            #expect(figures["inputBytes"] as? Int == inputBytes)
-        }
+        #expect(figures["inputBytes"] as? Int == inputBytes)
 
         let plain = try IndexCLI.run(["stats", "--index", scratch.index.path])
         #expect(plain.succeeded && plain.stdout.contains("documents   3"), "\(plain.stdout)")

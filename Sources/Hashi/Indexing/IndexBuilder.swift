@@ -81,7 +81,11 @@ public struct IndexBuilder: Sendable {
                     return .stale("\(file.relativePath) changed")
                 }
                 indexed[file.relativePath] = nil
-            } else if !skipped.contains(file.relativePath) {
+            } else if skipped.contains(Self.skippedEntry(file)) {
+                continue
+            } else if skipped.contains(where: { $0.hasPrefix(file.relativePath + "\t") }) {
+                return .stale("\(file.relativePath), skipped last time, changed")
+            } else {
                 return .stale("\(file.relativePath) is new")
             }
         }
@@ -116,6 +120,7 @@ public struct IndexBuilder: Sendable {
         var writer = SegmentWriter()
         var warnings = scanWarnings
         var skipped: [String] = []
+        var indexedBytes = 0
         let totalBytes = files.reduce(0) { $0 + Int($1.size) }
         var bytesDone = 0
         var filesDone: Int
@@ -129,12 +134,14 @@ public struct IndexBuilder: Sendable {
             guard let current = pending else { break }
             let results = current.wait()
             pending = k + 1 < batches.count ? startAnalysis(of: Array(files[batches[k + 1]]), workers: workers) : nil
-            for result in results {
+            for (file, result) in zip(files[batch], results) {
                 switch result {
-                case .success(let document): add(document, to: &writer)
+                case .success(let document):
+                    add(document, to: &writer)
+                    indexedBytes += document.byteCount
                 case .failure(let warning):
                     warnings.append(warning)
-                    skipped.append(warning.path)
+                    skipped.append(Self.skippedEntry(file))
                 }
             }
             filesDone = batch.upperBound
@@ -156,7 +163,7 @@ public struct IndexBuilder: Sendable {
                 ManifestKey.passageLimit: String(passageLimit),
                 ManifestKey.corpus: corpus.path,
                 ManifestKey.buildSeconds: String(format: "%.3f", elapsed()),
-                ManifestKey.inputBytes: String(bytesDone),
+                ManifestKey.inputBytes: String(indexedBytes),
                 ManifestKey.skipped: skipped.joined(separator: "\n"),
             ])
         } catch {
@@ -165,11 +172,17 @@ public struct IndexBuilder: Sendable {
         }
         return BuildSummary(upToDate: false, reason: reason, documents: segment.documentCount,
                             passages: segment.passageCount, terms: segment.termCount, postings: segment.postingCount,
-                            inputBytes: bytesDone, indexBytes: segment.totalBytes, seconds: elapsed(),
+                            inputBytes: indexedBytes, indexBytes: segment.totalBytes, seconds: elapsed(),
                             threads: threads, warnings: warnings)
     }
 
     // MARK: - Steps
+
+    /// How a skipped file is remembered in the manifest: path, size and modification time, so that
+    /// a repaired file makes the index stale.
+    static func skippedEntry(_ file: CorpusFile) -> String {
+        "\(file.relativePath)\t\(file.size)\t\(file.modified)"
+    }
 
     private func scan() throws(HashiError) -> (files: [CorpusFile], warnings: [CorpusWarning]) {
         do {
@@ -264,8 +277,8 @@ enum ManifestKey {
     static let corpus = "corpus"
     static let buildSeconds = "build-seconds"
     static let inputBytes = "input-bytes"
-    /// Corpus files that were skipped with a warning, one per line (so they do not make the index
-    /// look stale).
+    /// Corpus files that were skipped with a warning, one per line as `path<TAB>size<TAB>mtime` (so
+    /// they do not make the index look stale until they change).
     static let skipped = "skipped"
 }
 

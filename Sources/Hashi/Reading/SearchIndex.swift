@@ -40,6 +40,51 @@ public final class SearchIndex: Sendable {
     /// Passages in the index.
     public var passageCount: Int { searcher.segments.reduce(0) { $0 + $1.passageCount } }
 
+    /// The text of the passage with index-wide id `id` (0 ..< ``passageCount``), or nil if out of range.
+    public func passageText(_ id: Int) -> String? {
+        var id = id
+        for segment in searcher.segments {
+            if id < segment.passageCount { return segment.passage(UInt32(id))?.text }
+            id -= segment.passageCount
+        }
+        return nil
+    }
+
+    /// The ranked page of `query` as index-wide passage ids and scores, without fetching stored text
+    /// (what the latency benchmark measures, like the anchors' "top 10 ids").
+    public func rankedPassages(_ query: String, mode: SearchMode = .concept, limit: Int = 10,
+                               offset: Int = 0) throws(HashiError) -> (total: Int, passages: [(id: Int, score: Double)]) {
+        let analyzer: Analyzer
+        do { analyzer = try analyzers.take() } catch { throw .icu(error) }
+        defer { analyzers.put(analyzer) }
+        do {
+            let plan = try QueryPlanner(analyzer: analyzer, mode: mode).plan(QueryParser.parse(query))
+            let found = try searcher.search(plan, limit: min(max(limit, 0), 1_000), offset: max(offset, 0))
+            var bases: [Int] = []
+            var total = 0
+            for segment in searcher.segments {
+                bases.append(total)
+                total += segment.passageCount
+            }
+            return (found.total, found.hits.map { (bases[$0.segment] + Int($0.passage), $0.score) })
+        } catch {
+            throw .query(error)
+        }
+    }
+
+    /// The index-wide ids of every passage matching `query`, ascending (for evaluation: no ranking).
+    public func matchingPassages(_ query: String, mode: SearchMode = .concept) throws(HashiError) -> [Int] {
+        let analyzer: Analyzer
+        do { analyzer = try analyzers.take() } catch { throw .icu(error) }
+        defer { analyzers.put(analyzer) }
+        do {
+            let plan = try QueryPlanner(analyzer: analyzer, mode: mode).plan(QueryParser.parse(query))
+            return try searcher.allMatches(plan).map(Int.init)
+        } catch {
+            throw .query(error)
+        }
+    }
+
     /// Searches the index.
     /// - Parameters:
     ///   - query: the query, in the grammar of ``Query`` (words, `"phrases"`, `-exclusions`, `OR`, `prefix*`).

@@ -73,12 +73,21 @@ final class SlotNode: MatchNode {
 
     /// The sorted positions of the alternatives in the current passage.
     func positions(into buffer: inout [UInt32]) {
-        buffer.removeAll(keepingCapacity: true)
-        for term in terms where term.passage == passage {
-            term.positions(into: &scratch)
-            buffer.append(contentsOf: scratch)
+        if terms.count == 1 {
+            terms[0].positions(into: &buffer)
+            return
         }
-        if terms.count > 1 { buffer.sort() }
+        buffer.removeAll(keepingCapacity: true)
+        // Work on a local array: in-out access to a stored property of a class is checked for
+        // exclusivity at run time on every call.
+        var local: [UInt32] = []
+        swap(&local, &scratch)
+        for term in terms where term.passage == passage {
+            term.positions(into: &local)
+            buffer.append(contentsOf: local)
+        }
+        swap(&local, &scratch)
+        buffer.sort()
     }
 }
 
@@ -137,23 +146,36 @@ final class SequenceNode: MatchNode {
             frequency = slots[0].frequency
             return frequency > 0
         }
-        for k in slots.indices { slots[k].positions(into: &slotPositions[k]) }
-        matchStarts.removeAll(keepingCapacity: true)
-        var cursors = [Int](repeating: 0, count: slots.count)
-        for start in slotPositions[0] {
-            let base = Int(start) - offsets[0]
-            var all = true
-            for k in 1..<slots.count {
-                let want = base + offsets[k]
-                var c = cursors[k]
-                let list = slotPositions[k]
-                while c < list.count && Int(list[c]) < want { c += 1 }
-                cursors[k] = c
-                if c >= list.count || Int(list[c]) != want { all = false; break }
-            }
-            if all { matchStarts.append(UInt32(base)) }
+        // Local copies: in-out access to a class's stored property is checked at run time.
+        var lists: [[UInt32]] = []
+        var starts: [UInt32] = []
+        swap(&lists, &slotPositions)
+        swap(&starts, &matchStarts)
+        defer {
+            swap(&lists, &slotPositions)
+            swap(&starts, &matchStarts)
         }
-        frequency = UInt32(matchStarts.count)
+        for k in slots.indices { slots[k].positions(into: &lists[k]) }
+        starts.removeAll(keepingCapacity: true)
+        lists.withUnsafeBufferPointer { lists in
+            offsets.withUnsafeBufferPointer { offsets in
+                var cursors = [Int](repeating: 0, count: lists.count)
+                for start in lists[0] {
+                    let base = Int(start) - offsets[0]
+                    var all = true
+                    for k in 1..<lists.count {
+                        let want = base + offsets[k]
+                        var c = cursors[k]
+                        let list = lists[k]
+                        while c < list.count && Int(list[c]) < want { c += 1 }
+                        cursors[k] = c
+                        if c >= list.count || Int(list[c]) != want { all = false; break }
+                    }
+                    if all { starts.append(UInt32(base)) }
+                }
+            }
+        }
+        frequency = UInt32(starts.count)
         return frequency > 0
     }
 

@@ -55,11 +55,12 @@ public struct Searcher: Sendable {
         let bm25 = BM25(parameters: parameters, passageCount: Double(max(passageCount, 1)), averageLength: averageLength)
         let pageEnd = offset + limit
         // Rescore a pool larger than the page with proximity, so the boost can reorder it.
-        var pool = TopK(max(pageEnd * 4, 100))
+        var pool = TopK(max(pageEnd * 2, 30))
         var total = 0
         for (s, segment) in segments.enumerated() {
-            let matcher = try SegmentMatcher(plan: plan, reader: segment, prefixLimit: Self.prefixLimit)
+            let matcher = try SegmentMatcher(plan: plan, reader: segment, statistics: stats, prefixLimit: Self.prefixLimit)
             guard let root = matcher.root else { continue }
+            let scoring = Scoring(bm25: bm25, matcher: matcher)
             var p = root.advance(to: 0)
             while p != exhausted {
                 if let excluded = matcher.excluded, excluded.advance(to: p) == p {
@@ -68,7 +69,7 @@ public struct Searcher: Sendable {
                 }
                 total += 1
                 var none: [String]? = nil
-                let score = Scoring(bm25: bm25, stats: stats, matcher: matcher).score(at: p, explanation: &none)
+                let score = scoring.score(at: p, explanation: &none)
                 pool.insert(ScoredID(id: bases[s] + p, score: score))
                 if p == exhausted - 1 { break }
                 p = root.advance(to: p + 1)
@@ -79,6 +80,23 @@ public struct Searcher: Sendable {
         return (total, Array(page))
     }
 
+    /// Every passage matching `plan`, as index-wide ids in ascending order (no scoring).
+    public func allMatches(_ plan: SearchPlan) throws(QueryError) -> [UInt32] {
+        let stats = try Statistics(plan: plan, segments: segments)
+        var result: [UInt32] = []
+        for (s, segment) in segments.enumerated() {
+            let matcher = try SegmentMatcher(plan: plan, reader: segment, statistics: stats, prefixLimit: Self.prefixLimit)
+            guard let root = matcher.root else { continue }
+            var p = root.advance(to: 0)
+            while p != exhausted {
+                if matcher.excluded.map({ $0.advance(to: p) != p }) ?? true { result.append(bases[s] + p) }
+                if p == exhausted - 1 { break }
+                p = root.advance(to: p + 1)
+            }
+        }
+        return result
+    }
+
     /// Applies the proximity boost to `candidates` and sorts them again.
     private func rescore(_ candidates: [ScoredID], plan: SearchPlan, stats: Statistics, bm25: BM25,
                          explain: Bool) throws(QueryError) -> [Hit] {
@@ -86,13 +104,13 @@ public struct Searcher: Sendable {
         // Visit each segment's candidates in ascending id order with fresh match trees.
         let bySegment = Dictionary(grouping: candidates) { segmentIndex(of: $0.id) }
         for (s, items) in bySegment {
-            let matcher = try SegmentMatcher(plan: plan, reader: segments[s], prefixLimit: Self.prefixLimit)
+            let matcher = try SegmentMatcher(plan: plan, reader: segments[s], statistics: stats, prefixLimit: Self.prefixLimit)
             guard let root = matcher.root else { continue }
             for item in items.sorted(by: { $0.id < $1.id }) {
                 let local = item.id - bases[s]
                 guard root.advance(to: local) == local else { continue }
                 var lines: [String]? = explain ? [] : nil
-                var score = Scoring(bm25: bm25, stats: stats, matcher: matcher).score(at: local, explanation: &lines)
+                var score = Scoring(bm25: bm25, matcher: matcher).score(at: local, explanation: &lines)
                 let boost = Proximity.boost(matcher: matcher, passage: local, weight: parameters.proximityWeight)
                 if boost > 1 {
                     score *= boost

@@ -13,13 +13,25 @@ final class SegmentMatcher {
         let boosts: [SequenceNode]
         /// Prefix atoms: the expanded terms' nodes.
         let prefixTerms: [TermNode]
+        /// Index-wide document frequencies of `segments`' sequences and of `boosts` (looked up once
+        /// per query, not per passage).
+        let segmentFrequencies: [[Int]]
+        let boostFrequencies: [Int]
+        /// The length field of each of `segments`' sequences and of `boosts`.
+        let segmentLengthFields: [[UInt8]]
+        let boostLengthFields: [UInt8]
 
-        init(atom: PlannedAtom, node: MatchNode, segments: [[SequenceNode]], boosts: [SequenceNode], prefixTerms: [TermNode]) {
+        init(atom: PlannedAtom, node: MatchNode, segments: [[SequenceNode]], boosts: [SequenceNode],
+             prefixTerms: [TermNode], statistics: Statistics) {
             self.atom = atom
             self.node = node
             self.segments = segments
             self.boosts = boosts
             self.prefixTerms = prefixTerms
+            segmentFrequencies = atom.segments.map { $0.map(statistics.documentFrequency) }
+            boostFrequencies = atom.boosts.map(statistics.documentFrequency)
+            segmentLengthFields = atom.segments.map { $0.map(\.lengthField) }
+            boostLengthFields = atom.boosts.map(\.lengthField)
         }
     }
 
@@ -46,14 +58,14 @@ final class SegmentMatcher {
 
     /// Builds the nodes of `plan` over `reader`. Prefixes are expanded here (throws when a prefix
     /// matches more than `prefixLimit` terms).
-    init(plan: SearchPlan, reader: SegmentReader, prefixLimit: Int) throws(QueryError) {
+    init(plan: SearchPlan, reader: SegmentReader, statistics: Statistics, prefixLimit: Int) throws(QueryError) {
         self.reader = reader
         var positive: [ClauseNodes] = []
         var negative: [ClauseNodes] = []
         for clause in plan.clauses {
             var atoms: [AtomNodes] = []
             for atom in clause.atoms {
-                atoms.append(try Self.nodes(for: atom, reader: reader, prefixLimit: prefixLimit))
+                atoms.append(try Self.nodes(for: atom, reader: reader, statistics: statistics, prefixLimit: prefixLimit))
             }
             let nodes = ClauseNodes(clause: clause, atoms: atoms)
             if clause.isNegated { negative.append(nodes) } else { positive.append(nodes) }
@@ -73,7 +85,8 @@ final class SegmentMatcher {
         return SequenceNode(slots: slots, offsets: sequence.slots.map(\.offset))
     }
 
-    private static func nodes(for atom: PlannedAtom, reader: SegmentReader, prefixLimit: Int) throws(QueryError) -> AtomNodes {
+    private static func nodes(for atom: PlannedAtom, reader: SegmentReader, statistics: Statistics,
+                              prefixLimit: Int) throws(QueryError) -> AtomNodes {
         if let prefix = atom.prefix {
             var terms: [TermNode] = []
             for entry in reader.terms(field: QueryPlanner.Field.word, prefix: prefix) {
@@ -82,12 +95,14 @@ final class SegmentMatcher {
                     throw .prefixTooBroad(prefix: String(decoding: prefix, as: UTF8.self), limit: prefixLimit)
                 }
             }
-            return AtomNodes(atom: atom, node: UnionNode(terms), segments: [], boosts: [], prefixTerms: terms)
+            return AtomNodes(atom: atom, node: UnionNode(terms), segments: [], boosts: [], prefixTerms: terms,
+                             statistics: statistics)
         }
         let segments = atom.segments.map { alternatives in alternatives.map { sequenceNode($0, reader: reader) } }
         let segmentNodes: [MatchNode] = segments.map { $0.count == 1 ? $0[0] as MatchNode : UnionNode($0) as MatchNode }
         let node: MatchNode = segmentNodes.count == 1 ? segmentNodes[0] : ConjunctionNode(segmentNodes)
         return AtomNodes(atom: atom, node: node, segments: segments,
-                         boosts: atom.boosts.map { sequenceNode($0, reader: reader) }, prefixTerms: [])
+                         boosts: atom.boosts.map { sequenceNode($0, reader: reader) }, prefixTerms: [],
+                         statistics: statistics)
     }
 }

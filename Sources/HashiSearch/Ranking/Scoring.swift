@@ -8,7 +8,6 @@ import HashiIndex
 /// SynonymQuery does) plus its boosts that match (Japanese text matched as whole words).
 struct Scoring {
     let bm25: BM25
-    let stats: Statistics
     let matcher: SegmentMatcher
 
     func score(at passage: UInt32, explanation: inout [String]?) -> Double {
@@ -37,27 +36,30 @@ struct Scoring {
             var frequency = 0.0
             var documentFrequency = 0
             var field = QueryPlanner.Field.word
-            var labels: [String] = []
-            for (j, node) in sequences.enumerated() where node.passage == passage {
-                let planned = atom.atom.segments[k][j]
-                frequency += Double(node.frequency)
-                documentFrequency = max(documentFrequency, stats.documentFrequency(planned))
-                field = planned.lengthField
-                labels.append(planned.label)
+            for j in sequences.indices where sequences[j].passage == passage {
+                frequency += Double(sequences[j].frequency)
+                documentFrequency = max(documentFrequency, atom.segmentFrequencies[k][j])
+                field = atom.segmentLengthFields[k][j]
             }
             guard frequency > 0 else { continue }
             let length = Double(matcher.reader.fieldLength(field: field, passage: passage))
             let s = bm25.score(frequency: frequency, documentFrequency: documentFrequency, length: length, field: field)
-            explanation?.append(line(s, labels.joined(separator: " | "), frequency, documentFrequency, length))
+            if explanation != nil {
+                let labels = sequences.indices.filter { sequences[$0].passage == passage }.map { atom.atom.segments[k][$0].label }
+                explanation?.append(line(s, labels.joined(separator: " | "), frequency, documentFrequency, length))
+            }
             total += s
         }
-        for (k, boost) in atom.boosts.enumerated() where boost.advance(to: passage) == passage {
-            let planned = atom.atom.boosts[k]
-            let length = Double(matcher.reader.fieldLength(field: planned.lengthField, passage: passage))
-            let s = bm25.score(frequency: Double(boost.frequency), documentFrequency: stats.documentFrequency(planned),
-                               length: length, field: planned.lengthField)
-            explanation?.append(line(s, planned.label + " (whole words: ranks above a bigram-only match)",
-                                     Double(boost.frequency), stats.documentFrequency(planned), length))
+        for k in atom.boosts.indices where atom.boosts[k].advance(to: passage) == passage {
+            let boost = atom.boosts[k]
+            let field = atom.boostLengthFields[k]
+            let length = Double(matcher.reader.fieldLength(field: field, passage: passage))
+            let s = bm25.score(frequency: Double(boost.frequency), documentFrequency: atom.boostFrequencies[k],
+                               length: length, field: field)
+            if explanation != nil {
+                explanation?.append(line(s, atom.atom.boosts[k].label + " (whole words: ranks above a bigram-only match)",
+                                         Double(boost.frequency), atom.boostFrequencies[k], length))
+            }
             total += s
         }
         return total
