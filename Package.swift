@@ -32,6 +32,7 @@ let package = Package(
         .target(name: "HashiAnalysis", dependencies: ["ICUFacade"]),
         .target(name: "HashiDocuments", dependencies: ["HashiAnalysis"]),
         .target(name: "HashiIndex", dependencies: ["CZlib"]),
+        .target(name: "HashiConcepts", dependencies: ["HashiAnalysis"]),
         .target(name: "HashiSearch", dependencies: ["HashiAnalysis", "HashiIndex"]),
         .target(name: "Hashi", dependencies: ["HashiAnalysis", "HashiDocuments", "HashiIndex", "HashiSearch"]),
         .executableTarget(
@@ -67,7 +68,11 @@ let package = Package(
         ),
         .testTarget(
             name: "HashiSearchTests",
-            dependencies: ["HashiSearch"]
+            dependencies: ["HashiSearch", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+        .testTarget(
+            name: "HashiConceptsTests",
+            dependencies: ["HashiConcepts", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(
             name: "HashiDocumentsTests",
