@@ -7,7 +7,7 @@ import Darwin
 /// Constants shared by every index file. See `Index/FORMAT.md`.
 public enum IndexFormat {
     /// The on-disk format version this build writes and reads.
-    public static let version: UInt32 = 1
+    public static let version: UInt32 = 2
     /// Header size: 8-byte magic, u32 version, u32 flags (0).
     static let headerSize = 16
     /// Footer size: u64 body length, u32 CRC-32C of every byte before the CRC.
@@ -34,7 +34,7 @@ public enum SegmentFileKind: String, CaseIterable, Sendable {
     case postings = "pst"
     /// Positions (`.pos`).
     case positions = "pos"
-    /// Reserved term→concept table (`.cpt`), written empty in format 1.
+    /// Reserved term→concept table (`.cpt`), written empty in formats 1 and 2.
     case concepts = "cpt"
 
     /// The 8 magic bytes at the start of this kind of file.

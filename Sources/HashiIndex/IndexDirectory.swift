@@ -10,7 +10,7 @@ import Darwin
 /// `MANIFEST` is UTF-8 text, one record per line (see `Index/FORMAT.md`):
 ///
 ///     hashi-manifest 1
-///     format 1
+///     format 2
 ///     generation 7
 ///     directory gen-000007
 ///     segment seg-000000

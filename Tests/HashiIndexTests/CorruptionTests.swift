@@ -104,15 +104,15 @@ private func exercise(_ r: SegmentReader) {
         try writeSample(dir)
         let url = fileURL(dir, .terms)
         var bytes = [UInt8](try Data(contentsOf: url))
-        bytes.setLE(UInt32(2), at: 8)
+        bytes.setLE(UInt32(1), at: 8)
         fixChecksum(&bytes)
         try Data(bytes).write(to: url)
         do {
             _ = try SegmentReader(directory: dir.url, name: "seg")
             Issue.record("expected a version error")
         } catch {
-            #expect(error == .versionMismatch(file: url.path, found: 2, supported: 1))
-            #expect(error.description.contains("index format 2, this hashi reads 1: run `hashi index --full`"))
+            #expect(error == .versionMismatch(file: url.path, found: 1, supported: 2))
+            #expect(error.description.contains("index format 1, this hashi reads 2: run `hashi index --full`"))
         }
     }
 

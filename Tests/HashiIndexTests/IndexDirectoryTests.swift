@@ -32,7 +32,7 @@ private func names(_ dir: TempDir) throws -> [String] {
                          metadata: ["analyzer": "hashi 1=2%", "multi\nline": "a\tb\r\nc", "日本": "語", "empty": ""])
         let bytes = m.encoded()
         let text = String(decoding: bytes, as: UTF8.self)
-        #expect(text.hasPrefix("hashi-manifest 1\nformat 1\ngeneration 12\ndirectory gen-000012\nsegment seg-0\n"))
+        #expect(text.hasPrefix("hashi-manifest 1\nformat 2\ngeneration 12\ndirectory gen-000012\nsegment seg-0\n"))
         #expect(text.contains("meta analyzer=hashi 1%3D2%25\n"))
         #expect(text.split(separator: "\n").count == 11)
         #expect(try Manifest.decode(bytes, file: "M") == m)
@@ -42,7 +42,7 @@ private func names(_ dir: TempDir) throws -> [String] {
         #expect(throws: IndexError.self) { try Manifest.decode(Array(bytes.dropLast(5)), file: "M") }
         #expect(throws: IndexError.self) { try Manifest.decode([], file: "M") }
         let future = Manifest(formatVersion: 9, generation: 1, segments: [], metadata: [:]).encoded()
-        #expect(throws: IndexError.versionMismatch(file: "M", found: 9, supported: 1)) { try Manifest.decode(future, file: "M") }
+        #expect(throws: IndexError.versionMismatch(file: "M", found: 9, supported: 2)) { try Manifest.decode(future, file: "M") }
     }
 
     @Test func commitThenReopen() throws {
@@ -191,7 +191,7 @@ private func names(_ dir: TempDir) throws -> [String] {
 @Suite struct FormatDocumentTests {
     /// The MANIFEST example in Index/FORMAT.md decodes, and its crc is right.
     @Test func manifestExampleFromFormatDoc() throws {
-        let text = "hashi-manifest 1\nformat 1\ngeneration 7\ndirectory gen-000007\nsegment seg-000000\nmeta analyzer=hashi-analysis 1\nmeta built=2026-11-23T05:00:00Z\ncrc 19e81e6d\n"
+        let text = "hashi-manifest 1\nformat 2\ngeneration 7\ndirectory gen-000007\nsegment seg-000000\nmeta analyzer=hashi-analysis 1\nmeta built=2026-11-23T05:00:00Z\ncrc deca8307\n"
         let m = try Manifest.decode(Array(text.utf8), file: "MANIFEST")
         #expect(m == Manifest(generation: 7, segments: ["seg-000000"],
                               metadata: ["analyzer": "hashi-analysis 1", "built": "2026-11-23T05:00:00Z"]))
@@ -210,15 +210,30 @@ private func names(_ dir: TempDir) throws -> [String] {
         w.addToken(field: 0, term: "東京", position: 2)
         _ = try w.write(to: dir.url, name: "seg")
         let trm = [UInt8](try Data(contentsOf: dir.url.appendingPathComponent("seg.trm")))
-        let hex = "484153484954524d0100000000000000" + "01000000000000000000000003000000"
+        func bytes(_ hex: String) -> [UInt8] {
+            stride(from: 0, to: hex.count, by: 2).compactMap { i -> UInt8? in
+                let a = hex.index(hex.startIndex, offsetBy: i)
+                return UInt8(hex[a..<hex.index(a, offsetBy: 2)], radix: 16)
+            }
+        }
+        let hex = "484153484954524d0200000000000000" + "01000000000000000000000003000000"
             + "01000000000000005700000000000000" + "38000000000000000300" + "05746f776572"
             + "0100101005017301000101000" + "6e69db1e4baac0100010138000000000000004f"
-            + "0000000000000032f3" + "5fd0"
-        let expected = stride(from: 0, to: hex.count, by: 2).compactMap { i -> UInt8? in
-            let a = hex.index(hex.startIndex, offsetBy: i)
-            return UInt8(hex[a..<hex.index(a, offsetBy: 2)], radix: 16)
-        }
-        #expect(trm == expected)
+            + "000000000000000bd6" + "6acc"
+        #expect(trm == bytes(hex))
+        // .len: one field entry (field 0, 1 passage, 3 tokens, lengths at 0x38, width 1) and the array.
+        let len = [UInt8](try Data(contentsOf: dir.url.appendingPathComponent("seg.len")))
+        #expect(Array(len[16..<57]) == bytes("0100000001000000" + "00000000010000000300000000000000"
+                                            + "3800000000000000" + "0100000000000000" + "03"))
+        // .psg: header, one block index entry, and the documented inflated payload.
+        let psg = [UInt8](try Data(contentsOf: dir.url.appendingPathComponent("seg.psg")))
+        #expect(Array(psg[16..<44]) == bytes("01000000010000003800000000000000" + "0000000001000000" + "19000000"))
+        #expect(Array(psg[48..<56]) == bytes("3800000000000000"))
+        let r = try SegmentReader(directory: dir.url, name: "seg")
+        let (entry, offset) = try #require(r.passageBlockEntry(0))
+        #expect(offset == 0x38 && Int(entry.compressedLength) == psg.count - 12 - 0x38)
+        let payload = psg.withUnsafeBytes { Zlib.decompress(UnsafeRawBufferPointer(rebasing: $0[0x38..<(psg.count - 12)]), rawLength: 25) }
+        #expect(payload == bytes("000002002c13" + "746f77657220746f7765727320e69db1e4baac"))
         let pst = [UInt8](try Data(contentsOf: dir.url.appendingPathComponent("seg.pst")))
         #expect(Array(pst[16..<19]) == [1, 1, 1])
         #expect(pst.count == 16 + 3 + 12)
