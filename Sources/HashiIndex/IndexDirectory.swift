@@ -55,6 +55,12 @@ public struct Manifest: Sendable, Hashable {
 
     /// Parses manifest text; `file` names the file in errors.
     public static func decode(_ bytes: [UInt8], file: String) throws(IndexError) -> Manifest {
+        try decode(bytes, file: file, anyFormat: false)
+    }
+
+    /// `decode`, optionally accepting any format version (a rebuild only needs
+    /// the generation of an index written by another format version).
+    static func decode(_ bytes: [UInt8], file: String, anyFormat: Bool) throws(IndexError) -> Manifest {
         // Locate the final "crc " line.
         var end = bytes.count
         if end > 0 && bytes[end - 1] == 10 { end -= 1 }
@@ -88,7 +94,9 @@ public struct Manifest: Sendable, Hashable {
             switch keyword {
             case "format":
                 guard let v = UInt32(value) else { throw .corrupted(file: file, offset: offset, reason: "bad format line") }
-                guard v == IndexFormat.version else { throw .versionMismatch(file: file, found: v, supported: IndexFormat.version) }
+                guard v == IndexFormat.version || anyFormat else {
+                    throw .versionMismatch(file: file, found: v, supported: IndexFormat.version)
+                }
                 manifest.formatVersion = v
                 sawFormat = true
             case "generation":
@@ -270,7 +278,9 @@ public struct IndexDirectory: Sendable {
         let lockPath = path + "/" + Self.lockName
         try WriteLock.acquire(lockPath)
         do throws(IndexError) {
-            let committed: UInt64? = exists ? try readManifest().generation : nil
+            // An index of another format version is replaced like any other.
+            let committed: UInt64? = exists
+                ? try Manifest.decode(try FileIO.readFile(manifestPath), file: manifestPath, anyFormat: true).generation : nil
             var highest = committed ?? 0
             for name in try FileIO.listDirectory(path) {
                 guard let g = Self.parseGeneration(name) else { continue }

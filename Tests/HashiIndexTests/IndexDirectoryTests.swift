@@ -76,6 +76,26 @@ private func names(_ dir: TempDir) throws -> [String] {
         #expect(entries == ["MANIFEST", "gen-000002"])
     }
 
+    /// An index written by format 1 reads as a version error, and a rebuild replaces it.
+    @Test func rebuildReplacesAnIndexOfAnotherFormat() throws {
+        let tmp = try TempDir()
+        defer { tmp.cleanup() }
+        let index = IndexDirectory(url: tmp.url.appendingPathComponent("idx"))
+        try FileManager.default.createDirectory(at: index.generationURL(4), withIntermediateDirectories: true)
+        let old = Manifest(formatVersion: 1, generation: 4, segments: ["seg-000001"], metadata: [:]).encoded()
+        try Data(old).write(to: index.url.appendingPathComponent("MANIFEST"))
+        #expect(throws: IndexError.versionMismatch(file: index.url.path + "/MANIFEST", found: 1, supported: 2)) {
+            try index.openSegments()
+        }
+        let build = try index.beginBuild()
+        #expect(build.generation == 5)
+        _ = try writeSegment(into: build.directory, name: "s", seed: 4)
+        try build.commit(segments: ["s"])
+        #expect(try index.readManifest().formatVersion == 2)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: index.url.path).sorted() == ["MANIFEST", "gen-000005"])
+        #expect(index.verify().isEmpty)
+    }
+
     @Test func crashBeforeManifestRenameKeepsOldGeneration() throws {
         let tmp = try TempDir()
         defer { tmp.cleanup() }
