@@ -1,0 +1,269 @@
+import HashiAnalysis
+
+/// A malformed line in a synonym dictionary, naming the file and the 1-based line.
+public enum ConceptDictionaryError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// One side of `=>` has no terms (`=> b`, `a =>`).
+    case emptySide(file: String, line: Int, side: Side)
+    /// More than one `=>` on a line.
+    case multipleArrows(file: String, line: Int)
+    /// A line with separators but no terms (`, ,`).
+    case noTerms(file: String, line: Int)
+    /// A term with no letters, digits, kana or ideographs (`a, !!!`).
+    case unsearchableTerm(file: String, line: Int, term: String)
+    /// Bytes that are not UTF-8; `byteOffset` is from the start of the file.
+    case undecodable(file: String, line: Int, byteOffset: Int)
+    /// ICU failed while analyzing a term.
+    case icu(file: String, line: Int, message: String)
+
+    /// Which side of `=>`.
+    public enum Side: String, Sendable, Equatable {
+        /// Before `=>`.
+        case left
+        /// After `=>`.
+        case right
+    }
+
+    /// The file named in the error.
+    public var file: String {
+        switch self {
+        case let .emptySide(file, _, _), let .multipleArrows(file, _), let .noTerms(file, _),
+             let .unsearchableTerm(file, _, _), let .undecodable(file, _, _), let .icu(file, _, _): file
+        }
+    }
+
+    /// The 1-based line named in the error.
+    public var line: Int {
+        switch self {
+        case let .emptySide(_, line, _), let .multipleArrows(_, line), let .noTerms(_, line),
+             let .unsearchableTerm(_, line, _), let .undecodable(_, line, _), let .icu(_, line, _): line
+        }
+    }
+
+    /// `file:line: what is wrong`.
+    public var description: String {
+        let what: String = switch self {
+        case let .emptySide(_, _, side): "the \(side.rawValue) side of => has no terms"
+        case .multipleArrows: "more than one => on a line"
+        case .noTerms: "a line of separators without terms"
+        case let .unsearchableTerm(_, _, term): "the term \"\(term)\" has no letters, digits, kana or ideographs"
+        case let .undecodable(_, _, offset): "bytes that are not UTF-8 at byte offset \(offset)"
+        case let .icu(_, _, message): "ICU failed: \(message)"
+        }
+        return "\(file):\(line): \(what)"
+    }
+}
+
+/// Reads and writes synonym files in the Solr syntax that Elasticsearch's and OpenSearch's
+/// `synonym`/`synonym_graph` filters load.
+///
+/// - `a, b, c`: all equivalent (one concept, every member an expansion).
+/// - `a, b => c, d`: one-way: `a` and `b` expand to `c` and `d`, not back (`a`, `b` are
+///   ``ConceptMember/Role/inputOnly`` members, `c`, `d` equivalent ones).
+/// - `#` starts a comment, on its own line or after an entry; blank lines are ignored.
+/// - Terms may be phrases (`due diligence`); surrounding whitespace is trimmed.
+/// - A backslash escapes the next character: `\,` is a comma inside a term, `\#` a hash, `\\` a
+///   backslash, `\=>` an arrow inside a term.
+/// - Files are UTF-8 (a byte order mark is allowed); CRLF line ends are accepted.
+public enum ConceptDictionary {
+    /// Parses the UTF-8 bytes of a dictionary file named `file` (used in sources and errors).
+    /// - Throws: ``ConceptDictionaryError`` for the first malformed line.
+    public static func parse(bytes: [UInt8], file: String, using analyzer: Analyzer) throws(ConceptDictionaryError) -> ConceptMap {
+        var body = bytes[...]
+        if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
+        guard let text = String(validating: body, as: UTF8.self) else {
+            let offset = firstInvalidByte(body)
+            let line = 1 + body[body.startIndex..<offset].filter { $0 == 0x0A }.count
+            throw .undecodable(file: file, line: line, byteOffset: offset)
+        }
+        return try parse(text, file: file, using: analyzer)
+    }
+
+    /// Parses dictionary text; `file` names it in sources and errors.
+    /// - Throws: ``ConceptDictionaryError`` for the first malformed line.
+    public static func parse(_ text: String, file: String, using analyzer: Analyzer) throws(ConceptDictionaryError) -> ConceptMap {
+        var concepts: [Concept] = []
+        for (index, rawLine) in lines(of: text).enumerated() {
+            let lineNumber = index + 1
+            guard let entry = try parseLine(rawLine, file: file, line: lineNumber) else { continue }
+            let source = ConceptSource.dictionary(file: file, line: lineNumber)
+            var members: [ConceptMember] = []
+            for (terms, role) in [(entry.left, ConceptMember.Role.inputOnly), (entry.right, .equivalent)] {
+                for term in terms {
+                    do {
+                        members.append(try ConceptMember(text: term, role: entry.oneWay ? role : .equivalent,
+                                                         source: source, confidence: 1, using: analyzer))
+                    } catch {
+                        switch error {
+                        case .icu(let message): throw .icu(file: file, line: lineNumber, message: message)
+                        default: throw .unsearchableTerm(file: file, line: lineNumber, term: term)
+                        }
+                    }
+                }
+            }
+            // A one-way rule whose input is also an output (`a => a, b`) keeps `a` as an expansion only.
+            if entry.oneWay {
+                let outputs = Set(members.filter { $0.role == .equivalent }.map(\.key))
+                members.removeAll { $0.role == .inputOnly && outputs.contains($0.key) }
+            }
+            concepts.append(Concept(members: members))
+        }
+        return ConceptMap(concepts)
+    }
+
+    /// A parsed line: `left` is empty and `oneWay` false for an equivalence line.
+    struct Entry: Equatable {
+        var left: [String]
+        var right: [String]
+        var oneWay: Bool
+    }
+
+    /// Parses one line (without its line end); nil for blank and comment lines.
+    static func parseLine(_ line: String, file: String, line number: Int) throws(ConceptDictionaryError) -> Entry? {
+        // Split on unescaped `=>` and `,`, stopping at an unescaped `#`; keep escapes for now.
+        var sides: [[String]] = [[]]
+        var current = ""
+        var sawContent = false
+        var chars = Array(line.unicodeScalars)
+        var k = 0
+        func endTerm() {
+            sides[sides.count - 1].append(current)
+            current = ""
+        }
+        while k < chars.count {
+            let c = chars[k]
+            if c == "\\" {
+                if k + 1 < chars.count {
+                    current.unicodeScalars.append(chars[k + 1])
+                    k += 2
+                } else {
+                    current.unicodeScalars.append(c)
+                    k += 1
+                }
+                sawContent = true
+                continue
+            }
+            if c == "#" { break }
+            if c == "," {
+                endTerm()
+                sawContent = true
+            } else if c == "=" && k + 1 < chars.count && chars[k + 1] == ">" {
+                endTerm()
+                sides.append([])
+                sawContent = true
+                k += 2
+                continue
+            } else {
+                if !c.properties.isWhitespace { sawContent = true }
+                current.unicodeScalars.append(c)
+            }
+            k += 1
+        }
+        chars.removeAll()
+        endTerm()
+        guard sawContent else { return nil }
+        let cleaned = sides.map { side in side.map(trim).filter { !$0.isEmpty } }
+        switch cleaned.count {
+        case 1:
+            guard !cleaned[0].isEmpty else { throw .noTerms(file: file, line: number) }
+            return Entry(left: [], right: cleaned[0], oneWay: false)
+        case 2:
+            if cleaned[0].isEmpty { throw .emptySide(file: file, line: number, side: .left) }
+            if cleaned[1].isEmpty { throw .emptySide(file: file, line: number, side: .right) }
+            return Entry(left: cleaned[0], right: cleaned[1], oneWay: true)
+        default:
+            throw .multipleArrows(file: file, line: number)
+        }
+    }
+
+    /// Writes `map` as a Solr synonyms file that Elasticsearch/OpenSearch `synonym_graph` loads as is:
+    /// one line per concept (`a, b, c`, or `a, b => c, d` when it has input-only members), terms as
+    /// written (escaped where they hold `,`, `#`, `\` or `=>`), with a whole-line comment naming the
+    /// sources before each line (Solr does not allow trailing comments). Concepts with a single
+    /// distinct term are skipped. Parsing the result gives the same concepts' keys and roles.
+    public static func export(solr map: ConceptMap) -> String {
+        var out = "# Hashi concepts, Solr synonyms format (Elasticsearch/OpenSearch synonym_graph)\n"
+        for concept in map.concepts {
+            var inputs: [String] = []
+            var outputs: [String] = []
+            var done: Set<String> = []
+            for member in concept.members {
+                let id = "\(member.role.rawValue)\u{0}\(member.key.description)"
+                guard done.insert(id).inserted else { continue }
+                if member.role == .inputOnly { inputs.append(escape(member.text)) } else { outputs.append(escape(member.text)) }
+            }
+            guard Set(concept.keys).count >= 2, !outputs.isEmpty else { continue }
+            var sources: [String] = []
+            for member in concept.members where !sources.contains(member.source.place) { sources.append(member.source.place) }
+            let shown = sources.prefix(5).joined(separator: " ") + (sources.count > 5 ? " …" : "")
+            out += "# \(shown.replacingNewlines())\n"
+            out += inputs.isEmpty ? outputs.joined(separator: ", ") : inputs.joined(separator: ", ") + " => " + outputs.joined(separator: ", ")
+            out += "\n"
+        }
+        return out
+    }
+
+    /// `term` with `\`, `,`, `#` and `=>` escaped and newlines turned into spaces.
+    static func escape(_ term: String) -> String {
+        var out = ""
+        let scalars = Array(term.replacingNewlines().unicodeScalars)
+        for (k, c) in scalars.enumerated() {
+            if c == "\\" || c == "," || c == "#" || (c == "=" && k + 1 < scalars.count && scalars[k + 1] == ">") {
+                out.unicodeScalars.append("\\")
+            }
+            out.unicodeScalars.append(c)
+        }
+        return out
+    }
+
+    static func trim(_ s: String) -> String {
+        let scalars = Array(s.unicodeScalars)
+        var lower = 0
+        var upper = scalars.count
+        while lower < upper && scalars[lower].properties.isWhitespace { lower += 1 }
+        while upper > lower && scalars[upper - 1].properties.isWhitespace { upper -= 1 }
+        var out = ""
+        out.unicodeScalars.append(contentsOf: scalars[lower..<upper])
+        return out
+    }
+
+    /// The lines of `text`, split at LF, CRLF or CR.
+    static func lines(of text: String) -> [String] {
+        var result: [String] = []
+        var current = ""
+        var previousCR = false
+        for c in text.unicodeScalars {
+            if c == "\n" {
+                if !previousCR { result.append(current) }
+                current = ""
+                previousCR = false
+            } else if c == "\r" {
+                result.append(current)
+                current = ""
+                previousCR = true
+            } else {
+                current.unicodeScalars.append(c)
+                previousCR = false
+            }
+        }
+        if !current.isEmpty { result.append(current) }
+        return result
+    }
+
+    static func firstInvalidByte(_ bytes: ArraySlice<UInt8>) -> Int {
+        var decoder = UTF8()
+        var iterator = bytes.makeIterator()
+        var offset = bytes.startIndex
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): offset += UTF8.width(scalar)
+            case .emptyInput, .error: return offset
+            }
+        }
+    }
+}
+
+extension String {
+    func replacingNewlines() -> String {
+        String(String.UnicodeScalarView(unicodeScalars.map { $0 == "\n" || $0 == "\r" ? " " : $0 }))
+    }
+}
