@@ -132,8 +132,9 @@ struct IndexCommandTests {
         #expect(built.stdout.split(separator: "\n").count == 1, "--json prints one line: \(built.stdout)")
         let summary = try IndexCLI.json(built.stdout)
         #expect(Set(summary.keys) == ["upToDate", "reason", "documents", "passages", "terms", "postings", "inputBytes",
-                                      "indexBytes", "seconds", "threads", "warnings"])
+                                      "indexBytes", "seconds", "threads", "segments", "warnings"])
         #expect(summary["upToDate"] as? Bool == false)
+        #expect(summary["segments"] as? Int == 1)
         #expect(summary["documents"] as? Int == 3)
         #expect(summary["threads"] as? Int == 2)
         #expect((summary["seconds"] as? Double ?? -1) >= 0)

@@ -24,7 +24,7 @@ public struct BuildSummary: Sendable, Codable {
     public var documents: Int
     /// Passages indexed.
     public var passages: Int
-    /// Distinct terms (over both fields).
+    /// Distinct terms per segment, summed over segments and fields.
     public var terms: Int
     /// Postings (term–passage pairs).
     public var postings: Int
@@ -36,6 +36,8 @@ public struct BuildSummary: Sendable, Codable {
     public var seconds: Double
     /// Threads the build used.
     public var threads: Int
+    /// Segments written (more than one when the corpus outgrew the memory budget).
+    public var segments: Int
     /// Files left out, each with its reason.
     public var warnings: [CorpusWarning]
 }

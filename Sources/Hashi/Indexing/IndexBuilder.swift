@@ -31,12 +31,20 @@ public struct IndexBuilder: Sendable {
 
     /// Configures a build of the corpus at `corpus` into the index folder `index`.
     public init(corpus: URL, index: URL, passageLimit: Int = PassageSplitter.defaultLimit,
-                threads: Int = IndexBuilder.defaultThreads) {
+                threads: Int = IndexBuilder.defaultThreads, memoryBudget: Int = IndexBuilder.defaultMemoryBudget) {
         self.corpus = corpus
         self.index = index
+        self.memoryBudget = max(memoryBudget, 1 << 16)
         self.passageLimit = passageLimit
         self.threads = max(1, min(threads, 64))
     }
+
+    /// Bytes the segment being built may hold in memory before it is written out and a new one
+    /// started: this bounds the build's memory whatever the corpus size.
+    public var memoryBudget: Int
+
+    /// The default ``memoryBudget``: 64 MiB.
+    public static let defaultMemoryBudget = 64 << 20
 
     /// One analysis thread per core plus the thread that adds to the segment (which is not busy
     /// all the time, so analysis can use the slack).
@@ -117,7 +125,7 @@ public struct IndexBuilder: Sendable {
         let build: IndexBuild
         do { build = try directory.beginBuild() } catch { throw .index(error) }
 
-        var writer = SegmentWriter()
+        var segments = SegmentSink(directory: build.directory)
         var warnings = scanWarnings
         var skipped: [String] = []
         var indexedBytes = 0
@@ -126,39 +134,38 @@ public struct IndexBuilder: Sendable {
         var filesDone: Int
         let workers = try makeWorkers()
 
-        // Two-stage pipeline: while this thread adds batch k to the segment, the workers analyse
-        // batch k + 1.
-        let batches = Self.batches(of: files)
-        var pending = batches.first.map { startAnalysis(of: Array(files[$0]), workers: workers) }
-        for (k, batch) in batches.enumerated() {
-            guard let current = pending else { break }
-            let results = current.wait()
-            pending = k + 1 < batches.count ? startAnalysis(of: Array(files[batches[k + 1]]), workers: workers) : nil
-            for (file, result) in zip(files[batch], results) {
-                switch result {
-                case .success(let document):
-                    add(document, to: &writer)
-                    indexedBytes += document.byteCount
-                case .failure(let warning):
-                    warnings.append(warning)
-                    skipped.append(Self.skippedEntry(file))
-                }
-            }
-            filesDone = batch.upperBound
-            bytesDone += files[batch].reduce(0) { $0 + Int($1.size) }
-            progress?(BuildProgress(filesDone: filesDone, filesTotal: files.count, bytesDone: bytesDone,
-                                    bytesTotal: totalBytes, elapsed: elapsed()))
-        }
-
-        guard writer.documentCount > 0 else {
-            build.abandon()
-            throw .emptyCorpus(path: corpus.path, skipped: warnings.count)
-        }
-        let segmentName = "seg-000001"
-        let segment: SegmentSummary
         do {
-            segment = try writer.write(to: build.directory, name: segmentName)
-            try build.commit(segments: [segmentName], metadata: [
+            // Two-stage pipeline: while this thread adds batch k to the segment, the workers
+            // analyse batch k + 1.
+            let batches = Self.batches(of: files)
+            var pending = batches.first.map { startAnalysis(of: Array(files[$0]), workers: workers) }
+            for (k, batch) in batches.enumerated() {
+                guard let current = pending else { break }
+                let results = current.wait()
+                pending = k + 1 < batches.count ? startAnalysis(of: Array(files[batches[k + 1]]), workers: workers) : nil
+                for (file, result) in zip(files[batch], results) {
+                    switch result {
+                    case .success(let document):
+                        add(document, to: &segments.writer)
+                        indexedBytes += document.byteCount
+                        // Bounded memory: a full segment goes to disk and a new one starts.
+                        if segments.writer.estimatedMemoryBytes > memoryBudget { try segments.flush() }
+                    case .failure(let warning):
+                        warnings.append(warning)
+                        skipped.append(Self.skippedEntry(file))
+                    }
+                }
+                filesDone = batch.upperBound
+                bytesDone += files[batch].reduce(0) { $0 + Int($1.size) }
+                progress?(BuildProgress(filesDone: filesDone, filesTotal: files.count, bytesDone: bytesDone,
+                                        bytesTotal: totalBytes, elapsed: elapsed()))
+            }
+            try segments.flush()
+            guard !segments.written.isEmpty else {
+                build.abandon()
+                throw HashiError.emptyCorpus(path: corpus.path, skipped: warnings.count)
+            }
+            try build.commit(segments: segments.written.map(\.name), metadata: [
                 ManifestKey.analyzer: Analyzer.version,
                 ManifestKey.passageLimit: String(passageLimit),
                 ManifestKey.corpus: corpus.path,
@@ -166,14 +173,22 @@ public struct IndexBuilder: Sendable {
                 ManifestKey.inputBytes: String(indexedBytes),
                 ManifestKey.skipped: skipped.joined(separator: "\n"),
             ])
-        } catch {
+        } catch let error as HashiError {
+            throw error
+        } catch let error as IndexError {
             build.abandon()
             throw .index(error)
+        } catch {
+            build.abandon()
+            throw .index(.invalidInput(String(describing: error)))
         }
-        return BuildSummary(upToDate: false, reason: reason, documents: segment.documentCount,
-                            passages: segment.passageCount, terms: segment.termCount, postings: segment.postingCount,
-                            inputBytes: indexedBytes, indexBytes: segment.totalBytes, seconds: elapsed(),
-                            threads: threads, warnings: warnings)
+        let written = segments.written
+        return BuildSummary(upToDate: false, reason: reason, documents: written.reduce(0) { $0 + $1.documentCount },
+                            passages: written.reduce(0) { $0 + $1.passageCount },
+                            terms: written.reduce(0) { $0 + $1.termCount },
+                            postings: written.reduce(0) { $0 + $1.postingCount },
+                            inputBytes: indexedBytes, indexBytes: written.reduce(0) { $0 + $1.totalBytes },
+                            seconds: elapsed(), threads: threads, segments: written.count, warnings: warnings)
     }
 
     // MARK: - Steps
@@ -266,7 +281,24 @@ public struct IndexBuilder: Sendable {
         return BuildSummary(upToDate: true, reason: "the index is up to date", documents: statistics.documents,
                             passages: statistics.passages, terms: statistics.terms, postings: statistics.postings,
                             inputBytes: statistics.inputBytes, indexBytes: statistics.indexBytes, seconds: seconds,
-                            threads: threads, warnings: warnings)
+                            threads: threads, segments: statistics.segments, warnings: warnings)
+    }
+}
+
+/// The segments of a build: the one being filled, and those already written.
+struct SegmentSink {
+    let directory: URL
+    var writer = SegmentWriter()
+    private(set) var written: [SegmentSummary] = []
+
+    init(directory: URL) { self.directory = directory }
+
+    /// Writes the current segment (if it holds anything) and starts a new one.
+    mutating func flush() throws(IndexError) {
+        guard writer.documentCount > 0 else { return }
+        let name = "seg-" + String(format: "%06d", written.count + 1)
+        written.append(try writer.write(to: directory, name: name))
+        writer = SegmentWriter()
     }
 }
 

@@ -7,13 +7,15 @@ public struct IndexStatistics: Sendable, Codable {
     public var index: String
     /// The committed generation.
     public var generation: UInt64
+    /// Segments in the generation.
+    public var segments: Int
     /// The analyzer the index was built with.
     public var analyzer: String
     /// Documents.
     public var documents: Int
     /// Passages.
     public var passages: Int
-    /// Distinct terms, both fields.
+    /// Distinct terms per segment, summed over segments and fields.
     public var terms: Int
     /// Distinct terms per field (`word`, `bigram`).
     public var termsPerField: [String: Int]
@@ -34,6 +36,7 @@ public struct IndexStatistics: Sendable, Codable {
         let (manifest, segments) = try directory.openSegments()
         self.index = index.path
         generation = manifest.generation
+        self.segments = segments.count
         analyzer = manifest.metadata[ManifestKey.analyzer] ?? "unknown"
         documents = segments.reduce(0) { $0 + $1.documentCount }
         passages = segments.reduce(0) { $0 + $1.passageCount }

@@ -29,6 +29,9 @@ struct IndexCommand: ParsableCommand {
     @Option(help: "The longest passage, in UTF-16 code units; longer paragraphs are cut at sentences.")
     var passageLimit = 400
 
+    @Option(help: "MiB a segment may hold in memory before it is written and a new one started.")
+    var memoryBudget = IndexBuilder.defaultMemoryBudget >> 20
+
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
@@ -38,11 +41,12 @@ struct IndexCommand: ParsableCommand {
     func validate() throws {
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be between 1 and 64.") }
         guard (16...100_000).contains(passageLimit) else { throw ValidationError("--passage-limit must be between 16 and 100000.") }
+        guard (1...65_536).contains(memoryBudget) else { throw ValidationError("--memory-budget must be between 1 and 65536 (MiB).") }
     }
 
     func run() throws {
         let builder = IndexBuilder(corpus: URL(fileURLWithPath: corpus), index: URL(fileURLWithPath: index),
-                                   passageLimit: passageLimit, threads: threads)
+                                   passageLimit: passageLimit, threads: threads, memoryBudget: memoryBudget << 20)
         let display = ProgressDisplay(quiet: quiet || json)
         let summary: BuildSummary
         do {
@@ -61,9 +65,10 @@ struct IndexCommand: ParsableCommand {
             return
         }
         let megabytes = Double(summary.inputBytes) / 1_000_000
-        print(String(format: "indexed %d documents, %d passages, %d terms in %.2f s (%.1f MB/s, %d threads); index %.1f MB (%.2f× input); %d skipped",
+        print(String(format: "indexed %d documents, %d passages, %d terms in %.2f s (%.1f MB/s, %d threads, %d segment%@); index %.1f MB (%.2f× input); %d skipped",
                      summary.documents, summary.passages, summary.terms, summary.seconds,
-                     summary.seconds > 0 ? megabytes / summary.seconds : 0, summary.threads,
+                     summary.seconds > 0 ? megabytes / summary.seconds : 0, summary.threads, summary.segments,
+                     summary.segments == 1 ? "" : "s",
                      Double(summary.indexBytes) / 1_000_000,
                      summary.inputBytes > 0 ? Double(summary.indexBytes) / Double(summary.inputBytes) : 0,
                      summary.warnings.count))

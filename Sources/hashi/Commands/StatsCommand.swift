@@ -26,7 +26,7 @@ struct StatsCommand: ParsableCommand {
             print(try JSON.line(statistics))
             return
         }
-        print("index       \(statistics.index) (generation \(statistics.generation))")
+        print("index       \(statistics.index) (generation \(statistics.generation), \(statistics.segments) segment\(statistics.segments == 1 ? "" : "s"))")
         print("analyzer    \(statistics.analyzer)")
         print("documents   \(statistics.documents)")
         print("passages    \(statistics.passages)")
