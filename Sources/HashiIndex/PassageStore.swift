@@ -17,7 +17,7 @@ struct PassageBlockEntry: Sendable, Equatable {
 /// zlib helpers. Every function is reentrant: buffers are per call.
 enum Zlib {
     /// Compression level for passage blocks (zlib 0–9).
-    static let level: Int32 = 6
+    static let level: Int32 = 4
 
     /// Compresses `source` into a zlib stream (RFC 1950: header, deflate data, Adler-32).
     static func compress(_ source: [UInt8]) -> [UInt8] {
