@@ -1,0 +1,386 @@
+import HashiAnalysis
+
+/// Where a mined concept was seen: a document, a 1-based line and the text around the match.
+public struct MiningEvidence: Sendable, Hashable, Codable {
+    /// The document's path (as given to the miner).
+    public var document: String
+    /// The 1-based line.
+    public var line: Int
+    /// The text around the match (at most about 60 characters of the line).
+    public var snippet: String
+
+    /// Evidence at `document`:`line`.
+    public init(document: String, line: Int, snippet: String) {
+        self.document = document
+        self.line = line
+        self.snippet = snippet
+    }
+}
+
+/// Which rule found a mined concept.
+public enum MiningRule: String, Sendable, Hashable, Codable, CaseIterable {
+    /// A parenthetical gloss: `term(gloss)`, `「term」(gloss)`, `ABBR(expansion:expansion)`.
+    case gloss
+    /// A "hereafter" gloss: `X(以下、Y)`, `X(以後、Y)`, `X(以下「Y」という)`, `X(通称Y)`.
+    case hereafter
+    /// A kana reading of a kanji term: `敷衍(ふえん)`. Readings are reported but are not concepts.
+    case reading
+    /// A katakana loanword and an English word or phrase of the corpus that sound alike.
+    case transliteration
+    /// An abbreviation and an expansion of the corpus whose initials spell it.
+    case abbreviation
+}
+
+/// Terms found to mean the same thing, with the rule, a confidence and the places that show it.
+public struct MinedConcept: Sendable, Hashable, Codable {
+    /// The terms as written (the glossed term first).
+    public var terms: [String]
+    /// The rule that found them.
+    public var rule: MiningRule
+    /// How sure the miner is, 0…1.
+    public var confidence: Double
+    /// Where the terms were seen (one place for a gloss; the katakana word's and the English
+    /// phrase's first occurrences for a transliteration; abbreviation and expansion for an abbreviation).
+    public var evidence: [MiningEvidence]
+
+    /// A mined concept.
+    public init(terms: [String], rule: MiningRule, confidence: Double, evidence: [MiningEvidence]) {
+        self.terms = terms
+        self.rule = rule
+        self.confidence = confidence
+        self.evidence = evidence
+    }
+}
+
+/// Mines concepts from documents: parenthetical glosses (this file), katakana ↔ English sound-alikes
+/// (``PhoneticKey``) and abbreviations ↔ expansions (``AbbreviationMatcher``).
+///
+/// Owns an ``Analyzer`` and a ``Transliterator``: not thread-safe, use one miner per thread.
+public final class ConceptMiner {
+    let analyzer: Analyzer
+    let phonetic: PhoneticKey
+
+    /// Glosses with a confidence below this are not reported.
+    public var minimumConfidence = 0.3
+
+    /// Creates a miner.
+    /// - Throws: ``ICUError`` if ICU's break iterator or transliterator cannot be opened.
+    public init() throws(ICUError) {
+        analyzer = try Analyzer()
+        phonetic = try PhoneticKey()
+    }
+
+    /// Everything the miner finds in `documents` (path and text): the glosses of every document, then
+    /// katakana ↔ English pairs and abbreviation ↔ expansion pairs across all of them. Deterministic.
+    /// - Throws: ``ICUError`` if ICU fails.
+    public func mine(documents: [(path: String, text: String)]) throws(ICUError) -> [MinedConcept] {
+        var result: [MinedConcept] = []
+        for document in documents {
+            result += try glosses(in: document.text, document: document.path)
+        }
+        let vocabulary = try CorpusVocabulary(documents: documents, analyzer: analyzer)
+        result += try phonetic.pairs(in: vocabulary)
+        result += AbbreviationMatcher.pairs(in: vocabulary)
+        return result
+    }
+
+    /// The concepts of `mined` with at least `minimumConfidence` (readings excluded), each membership
+    /// sourced at its evidence's first place.
+    /// - Throws: ``ConceptError/icu(_:)`` if ICU fails.
+    public func conceptMap(from mined: [MinedConcept], minimumConfidence: Double = 0.6) throws(ConceptError) -> ConceptMap {
+        var concepts: [Concept] = []
+        for item in mined where item.rule != .reading && item.confidence >= minimumConfidence {
+            guard let first = item.evidence.first else { continue }
+            var members: [ConceptMember] = []
+            for (k, term) in item.terms.enumerated() {
+                let place = item.evidence.count == item.terms.count ? item.evidence[k] : first
+                do {
+                    members.append(try ConceptMember(text: term, source: .mined(document: place.document, line: place.line),
+                                                     confidence: item.confidence, using: analyzer))
+                } catch {
+                    if case .icu = error { throw error }
+                }
+            }
+            if Set(members.map(\.key)).count >= 2 { concepts.append(Concept(members: members)) }
+        }
+        return ConceptMap(concepts)
+    }
+
+    // MARK: - Glosses
+
+    /// The parenthetical glosses (and kana readings) of one document.
+    /// - Throws: ``ICUError`` if ICU fails.
+    public func glosses(in text: String, document: String) throws(ICUError) -> [MinedConcept] {
+        var result: [MinedConcept] = []
+        for (index, line) in ConceptDictionary.lines(of: text).enumerated() {
+            guard line.contains("(") || line.contains("（") else { continue }
+            result += try glosses(inLine: line, document: document, lineNumber: index + 1)
+        }
+        return result
+    }
+
+    func glosses(inLine line: String, document: String, lineNumber: Int) throws(ICUError) -> [MinedConcept] {
+        let u = Array(line.utf16)
+        let words = try analyzer.tokens(of: line).filter { $0.stream == .word }
+        var result: [MinedConcept] = []
+        for open in u.indices where u[open] == 0x28 || u[open] == 0xFF08 {
+            guard let close = matchingClose(u, open) else { continue }
+            let gloss = String(decoding: u[(open + 1)..<close], as: UTF16.self)
+            var left = open
+            while left > 0 && isSpace(u[left - 1]) { left -= 1 }
+            guard left > 0 else { continue }
+            let evidence = MiningEvidence(document: document, line: lineNumber, snippet: snippet(u, open, close))
+            for candidate in termCandidates(u, words: words, end: left, gloss: gloss) {
+                if let found = try judge(term: candidate, gloss: gloss, evidence: evidence), found.confidence >= minimumConfidence {
+                    result.append(found)
+                }
+            }
+        }
+        return result
+    }
+
+    /// A term before a bracket, with how it was delimited.
+    struct TermCandidate {
+        var text: String
+        var confidence: Double
+        /// Whether the term is one short kanji word right after a particle (`…の問題`): the head of a
+        /// longer phrase, a concept only if the gloss is its reading.
+        var isBareHead: Bool
+        /// Latin words before the term in the same run (for choosing an expansion by initials).
+        var precedingLatin: [String]
+    }
+
+    func termCandidates(_ u: [UInt16], words: [Token], end: Int, gloss: String) -> [TermCandidate] {
+        // A quoted term: 「term」(gloss), “term”(gloss), "term"(gloss).
+        if let closeQuote = Self.closingQuotes[u[end - 1]] {
+            var k = end - 2
+            while k >= 0 && end - 1 - k <= 40 && u[k] != closeQuote && u[k] != 0x3002 { k -= 1 }
+            if k >= 0 && u[k] == closeQuote && k + 1 < end - 1 {
+                return [TermCandidate(text: String(decoding: u[(k + 1)..<(end - 1)], as: UTF16.self), confidence: 0.85,
+                                      isBareHead: false, precedingLatin: [])]
+            }
+            return []
+        }
+        // The noun phrase: word tokens of noun-like scripts ending at `end`, contiguous.
+        guard var t = words.lastIndex(where: { $0.end == end }) else { return [] }
+        let nounScripts: Set<Token.Script> = [.han, .katakana, .latin, .number]
+        guard nounScripts.contains(words[t].script) else { return [] }
+        var first = t
+        var capped = false
+        var latinCount = 0
+        var japaneseCount = 0
+        while true {
+            let token = words[t]
+            if token.script == .latin || token.script == .number { latinCount += 1 } else { japaneseCount += 1 }
+            guard t > 0 else { break }
+            let previous = words[t - 1]
+            guard nounScripts.contains(previous.script) else { break }
+            let gap = u[previous.end..<token.start]
+            // A counter after a number (`第 26 回日本…`) ends the phrase, without the counter.
+            if previous.script == .number && token.script == .han && token.end - token.start == 1 && gap.allSatisfy(isSpace) {
+                first = t + 1
+                break
+            }
+            let bothLatin = (previous.script == .latin || previous.script == .number) && (token.script == .latin || token.script == .number)
+            if !(gap.isEmpty || (bothLatin && gap.allSatisfy(isSpace))) { break }
+            // A counter after a number (`第26回日本…`) ends the phrase.
+            if previous.script == .number && token.script == .han && token.end - token.start == 1 {
+                first = t + 1
+                break
+            }
+            if previous.script == .number && token.script != .latin && token.script != .number { break }
+            if japaneseCount >= 6 || latinCount >= 6 { capped = true; break }
+            t -= 1
+            first = t
+        }
+        guard first < words.count, words[first].end <= end else { return [] }
+        let start = words[first].start
+        // A name joined by a symbol (`ホール&カンファレンス`) is not complete: no boundary we trust.
+        if start > 0 && Self.joiners.contains(u[start - 1]) { return [] }
+        let text = String(decoding: u[start..<end], as: UTF16.self)
+        let runTokens = words[first...].prefix { $0.end <= end }
+        let isBareHead = runTokens.count == 1 && runTokens.first?.script == .han && end - start <= 2
+            && start > 0 && isHiragana(u[start - 1])
+        var latin: [String] = []
+        if runTokens.allSatisfy({ $0.script == .latin || $0.script == .number }) {
+            // Collect the Latin words before the run, for an abbreviation gloss to choose from.
+            var k = first
+            latin = runTokens.map { String(decoding: u[$0.start..<$0.end], as: UTF16.self) }
+            while k > 0 && latin.count < 12 {
+                let previous = words[k - 1]
+                guard previous.script == .latin, u[previous.end..<words[k].start].allSatisfy(isSpace) else { break }
+                latin.insert(String(decoding: u[previous.start..<previous.end], as: UTF16.self), at: 0)
+                k -= 1
+            }
+        }
+        var result = [TermCandidate(text: text, confidence: capped ? 0.55 : 0.75, isBareHead: isBareHead,
+                                    precedingLatin: latin.count > 1 ? latin : [])]
+        if capped && latinCount >= 6 { result[0].confidence = 0.3 }
+        // `相当の注意義務`: one short noun + の before the phrase, after a non-noun, may belong to the term.
+        if !capped, first >= 2, !MemberKind.isAbbreviationShaped(Self.trimDecoration(gloss)), words[first - 1].term == "の", words[first - 1].end == start,
+           [.han, .katakana].contains(words[first - 2].script), words[first - 2].end == words[first - 1].start,
+           words[first - 2].end - words[first - 2].start <= 3,
+           first < 3 || !nounScripts.contains(words[first - 3].script) || words[first - 3].end != words[first - 2].start {
+            let extended = String(decoding: u[words[first - 2].start..<end], as: UTF16.self)
+            result[0].confidence = 0.5
+            result.insert(TermCandidate(text: extended, confidence: 0.75, isBareHead: false, precedingLatin: []), at: 0)
+        }
+        return result
+    }
+
+    /// The concept (or reading) `term(gloss)` makes, or nil when the gloss is not a synonym.
+    func judge(term: TermCandidate, gloss rawGloss: String, evidence: MiningEvidence) throws(ICUError) -> MinedConcept? {
+        var gloss = Self.trimDecoration(rawGloss)
+        var rule = MiningRule.gloss
+        if let rest = Self.stripHereafter(gloss) {
+            gloss = rest
+            rule = .hereafter
+        }
+        guard !gloss.isEmpty, !Self.startsWithNoteMarker(gloss) else { return nil }
+        if gloss.contains("://") || gloss.lowercased().contains("www.") { return nil }
+        let termText = Self.trimDecoration(term.text)
+        let termWords = try words(of: termText)
+        guard !termWords.isEmpty, letterCount(termText) >= 2 else { return nil }
+        let termIsAbbreviation = MemberKind.isAbbreviationShaped(termText)
+        // Expansions of an abbreviation may be several: GGE(政府専門家会合:Group of Governmental Experts).
+        let parts: [String] = termIsAbbreviation
+            ? gloss.split(whereSeparator: { $0 == ":" || $0 == "：" || $0 == "、" }).map { Self.trimDecoration(String($0)) }.filter { !$0.isEmpty }
+            : [gloss]
+        var accepted: [String] = []
+        var confidence = term.confidence
+        for part in parts {
+            let glossWords = try words(of: part)
+            guard !glossWords.isEmpty, letterCount(part) >= 2 else { return nil }
+            let scripts = Set(glossWords.map(\.script))
+            // A kana reading of a kanji term.
+            if scripts == [.hiragana], termWords.contains(where: { $0.script == .han || $0.script == .japanese }) {
+                let kana = part.unicodeScalars.count
+                let kanji = termText.unicodeScalars.count
+                guard parts.count == 1, kana >= kanji, kana <= 4 * kanji + 2 else { return nil }
+                return MinedConcept(terms: [termText, part], rule: .reading, confidence: 0.9, evidence: [evidence])
+            }
+            guard !term.isBareHead else { return nil }
+            if glossWords.contains(where: { $0.script == .number }) { return nil }
+            if part.unicodeScalars.contains(where: { "。！？!?;；".unicodeScalars.contains($0) }) { return nil }
+            if glossWords.contains(where: { $0.script == .hiragana && Self.sentenceKana.contains($0.term) }) { return nil }
+            if let last = glossWords.last, last.script == .hiragana { return nil }
+            if part.contains("・") && !scripts.isSubset(of: [.katakana]) { return nil }
+            if scripts.isSubset(of: [.latin]) && glossWords.count > 8 { return nil }
+            if !termIsAbbreviation && glossWords.count > 2 * termWords.count + 2 { return nil }
+            if termIsAbbreviation && glossWords.count > 10 { return nil }
+            if try ConceptKey(normalizing: part, using: analyzer) == ConceptKey(normalizing: termText, using: analyzer) { continue }
+            // Same-script kanji glosses are often explanations; cross-script ones are translations.
+            let termScripts = Set(termWords.map(\.script))
+            if termScripts.isSubset(of: [.han, .japanese]) && scripts.isSubset(of: [.han, .japanese]) { confidence -= 0.1 }
+            if termIsAbbreviation, scripts == [.latin], AbbreviationMatcher.matches(abbreviation: termText, words: part.split(separator: " ").map(String.init)) {
+                confidence += 0.1
+            }
+            accepted.append(part)
+        }
+        guard !accepted.isEmpty else { return nil }
+        var termOut = termText
+        // `… Official Development Aid (ODA)`: the expansion is the shortest run of words before the
+        // bracket whose initials spell the abbreviation.
+        if accepted.count == 1, MemberKind.isAbbreviationShaped(accepted[0]), !term.precedingLatin.isEmpty {
+            let candidates = term.precedingLatin
+            var best: [String]? = nil
+            for length in 1...candidates.count {
+                let suffix = Array(candidates.suffix(length))
+                if AbbreviationMatcher.matches(abbreviation: accepted[0], words: suffix) { best = suffix; break }
+            }
+            guard let best else { return nil }
+            termOut = best.joined(separator: " ")
+            confidence = max(confidence, 0.85)
+        }
+        return MinedConcept(terms: [termOut] + accepted, rule: rule, confidence: min(max(confidence, 0), 1), evidence: [evidence])
+    }
+
+    // MARK: - Helpers
+
+    func words(of text: String) throws(ICUError) -> [Token] {
+        try analyzer.tokens(of: text).filter { $0.stream == .word }
+    }
+
+    func letterCount(_ text: String) -> Int {
+        text.unicodeScalars.filter { $0.properties.isAlphabetic || $0.properties.numericType != nil }.count
+    }
+
+    func matchingClose(_ u: [UInt16], _ open: Int) -> Int? {
+        var depth = 0
+        var k = open
+        while k < u.count {
+            switch u[k] {
+            case 0x28, 0xFF08: depth += 1
+            case 0x29, 0xFF09:
+                depth -= 1
+                if depth == 0 { return k }
+            default: break
+            }
+            k += 1
+        }
+        return nil
+    }
+
+    func snippet(_ u: [UInt16], _ open: Int, _ close: Int) -> String {
+        let lower = max(0, open - 30)
+        let upper = min(u.count, close + 1 + 10)
+        var text = String(decoding: u[lower..<upper], as: UTF16.self)
+        if lower > 0 { text = "…" + text }
+        if upper < u.count { text += "…" }
+        return text
+    }
+
+    func isSpace(_ c: UInt16) -> Bool { c == 0x20 || c == 0x09 || c == 0x3000 || c == 0xA0 }
+    func isHiragana(_ c: UInt16) -> Bool { (0x3041...0x309F).contains(c) }
+
+    static let closingQuotes: [UInt16: UInt16] = [0x300D: 0x300C, 0x300F: 0x300E, 0x201D: 0x201C, 0x22: 0x22, 0xFF02: 0xFF02]
+    static let joiners: Set<UInt16> = [0x26, 0xFF06, 0x30FB, 0x2F, 0xFF0F, 0x2D, 0x5F, 0x2B, 0xFF0B, 0x40]
+
+    /// Hiragana words that make a gloss a clause or sentence rather than a term (particles, copulas,
+    /// auxiliaries: a small closed list of Japanese function words).
+    static let sentenceKana: Set<String> = [
+        "は", "が", "を", "に", "へ", "と", "で", "も", "や", "から", "まで", "より", "など", "ので", "のに",
+        "けど", "ながら", "ない", "ず", "た", "だ", "です", "ます", "する", "した", "して", "される", "いる",
+        "ある", "なる", "れる", "られる", "ている", "ていない", "いない", "および", "または", "かつ", "ならびに",
+    ]
+
+    /// Editorial markers that open a note, not a gloss: `(注：…)`, `(例えば…)`, `(中略)`, `(cf. …)`.
+    static let noteMarkers = ["注", "註", "例", "中略", "前略", "後略", "略", "筆者", "原文", "仮訳", "訳注", "参照", "傍点", "強調",
+                              "cf.", "e.g.", "i.e.", "see ", "ibid", "sic"]
+
+    static func startsWithNoteMarker(_ gloss: String) -> Bool {
+        let lower = gloss.lowercased()
+        return noteMarkers.contains { marker in
+            guard lower.hasPrefix(marker) else { return false }
+            // `略称…` is a hereafter marker handled before; `例外` is a word.
+            if marker == "例" { return lower == "例" || lower.hasPrefix("例えば") || lower.hasPrefix("例:") || lower.hasPrefix("例：") }
+            return true
+        }
+    }
+
+    /// Openers and closers of "hereafter" glosses (closed lists of Japanese legal/academic formulae).
+    static let hereafterOpeners = ["以下", "以後", "以降", "通称", "略称", "略して"]
+    static let hereafterClosers = ["と総称する", "と称する", "と呼ぶ", "と略す", "とする", "という", "と言う"]
+
+    /// The defined term of a "hereafter" gloss (`以下、Y`, `以後「Y」という`, `通称Y`), or nil.
+    static func stripHereafter(_ gloss: String) -> String? {
+        guard let opener = hereafterOpeners.first(where: { gloss.hasPrefix($0) }) else { return nil }
+        var rest = String(gloss.dropFirst(opener.count))
+        while let c = rest.unicodeScalars.first, "、，,:： 　".unicodeScalars.contains(c) { rest.removeFirst() }
+        while rest.hasSuffix("。") { rest.removeLast() }
+        for closer in hereafterClosers where rest.hasSuffix(closer) {
+            rest.removeLast(closer.count)
+            break
+        }
+        return trimDecoration(rest)
+    }
+
+    /// `text` without surrounding spaces, quotes and markdown emphasis.
+    static func trimDecoration(_ text: String) -> String {
+        let decoration = " \t\u{3000}*_`\"'「」『』“”‘’"
+        var scalars = Substring(text).unicodeScalars[...]
+        while let c = scalars.first, decoration.unicodeScalars.contains(c) { scalars.removeFirst() }
+        while let c = scalars.last, decoration.unicodeScalars.contains(c) { scalars.removeLast() }
+        return String(String.UnicodeScalarView(scalars))
+    }
+}

@@ -1,0 +1,325 @@
+import HashiAnalysis
+
+/// One English phrase a katakana word may be a loanword of (or the reverse), with how alike they sound.
+public struct PhoneticMatch: Sendable, Hashable {
+    /// The English phrase or katakana word matched.
+    public var text: String
+    /// The shared consonant key.
+    public var key: String
+    /// Similarity of the two pronunciations as spelled out, 0…1 (1: the same).
+    public var similarity: Double
+    /// The confidence the miner gives the pair (similarity, cubed, lowered for short keys).
+    public var confidence: Double
+}
+
+/// Phonetic keys that let a katakana loanword meet the English it comes from.
+///
+/// Both sides are spelled out roughly as Japanese hears them, then reduced to a consonant skeleton:
+/// - katakana: ICU's `Katakana-Latin` romanization, long vowels (`ー`, macrons) and doubled
+///   consonants (small `ッ`) collapsed, `shi`/`chi`/`tsu` reduced;
+/// - English: a few spelling rules (soft `c`/`g`, `ph`, `ck`, `th`, `-tion`, silent final `e`,
+///   a non-rhotic `r` after a vowel, `y` as a vowel), doubled letters collapsed;
+/// - the key: consonants only, with `l`=`r`, `v`=`b`, `m`=`n`, `z`=`s`, repeats collapsed.
+///
+/// Equal keys make a candidate; a weighted edit distance between the spelled-out forms (vowel
+/// changes and Japanese epenthetic vowels are cheap) gives the similarity. So デューデリジェンス ~ due
+/// diligence, ハックバック ~ hack back, サイバー ~ cyber, セキュリティ ~ security, キャパシティ・ビルディング ~
+/// capacity building and ゲーム ~ game (Japanese renders /eɪ/ as `ē`) match; サイバー and server share
+/// the key `sb` but their similarity is 0.8 (the vowel differs), giving a confidence below the miner's
+/// concept threshold and below cyber's whenever both occur.
+///
+/// Not thread-safe (owns an ICU transliterator): one per thread.
+public final class PhoneticKey {
+    private let transliterator: Transliterator
+
+    /// Opens ICU's `Katakana-Latin` transliterator.
+    /// - Throws: ``ICUError`` if ICU lacks it.
+    public init() throws(ICUError) {
+        transliterator = try Transliterator("Katakana-Latin")
+    }
+
+    /// The katakana word spelled out (romanized, long vowels and doubled consonants collapsed).
+    /// - Throws: ``ICUError`` if ICU fails.
+    public func spelling(ofKatakana katakana: String) throws(ICUError) -> String {
+        let latin = try transliterator.transliterate(katakana)
+        var out: [Character] = []
+        for c in latin.lowercased().decomposedStringWithMacronsRemoved() where c.isASCII && c.isLetter {
+            out.append(c)
+        }
+        var s = String(out)
+        s = s.replacingAll("shi", "si").replacingAll("sh", "sy").replacingAll("chi", "ci").replacingAll("ch", "cy")
+            .replacingAll("tsu", "tu").replacingAll("ts", "t")
+        return Self.collapse(s)
+    }
+
+    /// The English word or phrase spelled out as Japanese would hear it (see the type's documentation).
+    public static func spelling(ofEnglish english: String) -> String {
+        english.lowercased().split(whereSeparator: { !$0.isLetter || !$0.isASCII }).map { respell(String($0)) }.joined()
+    }
+
+    /// The consonant key of a katakana word.
+    /// - Throws: ``ICUError`` if ICU fails.
+    public func key(forKatakana katakana: String) throws(ICUError) -> String {
+        Self.consonantKey(try spelling(ofKatakana: katakana))
+    }
+
+    /// The consonant key of an English word or phrase: the key of the katakana it would be borrowed
+    /// as, so a query word can be matched against a corpus' katakana vocabulary.
+    public static func katakanaKey(forEnglish english: String) -> String {
+        consonantKey(spelling(ofEnglish: english))
+    }
+
+    /// How alike `katakana` and `english` sound, 0…1 (1 - weighted edit distance / length).
+    /// - Throws: ``ICUError`` if ICU fails.
+    public func similarity(katakana: String, english: String) throws(ICUError) -> Double {
+        Self.similarity(japanese: try spelling(ofKatakana: katakana), english: Self.spelling(ofEnglish: english))
+    }
+
+    /// The phrases among `englishPhrases` that `katakana` may be a loanword of, best first: those
+    /// with the same key and a similarity of at least `minimumSimilarity` (default 0.75).
+    /// - Throws: ``ICUError`` if ICU fails.
+    public func englishCandidates(forKatakana katakana: String, among englishPhrases: [String],
+                                  minimumSimilarity: Double = 0.75) throws(ICUError) -> [PhoneticMatch] {
+        let spelled = try spelling(ofKatakana: katakana)
+        let key = Self.consonantKey(spelled)
+        guard key.count >= 2 else { return [] }
+        var result: [PhoneticMatch] = []
+        for phrase in englishPhrases where Self.katakanaKey(forEnglish: phrase) == key {
+            let similarity = Self.similarity(japanese: spelled, english: Self.spelling(ofEnglish: phrase))
+            if similarity >= minimumSimilarity {
+                result.append(PhoneticMatch(text: phrase, key: key, similarity: similarity,
+                                            confidence: Self.confidence(similarity: similarity, key: key)))
+            }
+        }
+        return result.sorted { $0.similarity != $1.similarity ? $0.similarity > $1.similarity : $0.text < $1.text }
+    }
+
+    /// The words among `katakanaWords` that may be loanwords of `english`, best first.
+    /// - Throws: ``ICUError`` if ICU fails.
+    public func katakanaCandidates(forEnglish english: String, among katakanaWords: [String],
+                                   minimumSimilarity: Double = 0.75) throws(ICUError) -> [PhoneticMatch] {
+        let spelled = Self.spelling(ofEnglish: english)
+        let key = Self.consonantKey(spelled)
+        guard key.count >= 2 else { return [] }
+        var result: [PhoneticMatch] = []
+        for word in katakanaWords {
+            let japanese = try spelling(ofKatakana: word)
+            guard Self.consonantKey(japanese) == key else { continue }
+            let similarity = Self.similarity(japanese: japanese, english: spelled)
+            if similarity >= minimumSimilarity {
+                result.append(PhoneticMatch(text: word, key: key, similarity: similarity,
+                                            confidence: Self.confidence(similarity: similarity, key: key)))
+            }
+        }
+        return result.sorted { $0.similarity != $1.similarity ? $0.similarity > $1.similarity : $0.text < $1.text }
+    }
+
+    /// Katakana ↔ English pairs of a corpus: for every katakana word of three or more characters, the
+    /// English phrases (one to four words, not starting or ending with a function word; the last word
+    /// also tried as its stem) with its key, keeping the most similar ones (within 0.02 of the best).
+    /// - Throws: ``ICUError`` if ICU fails.
+    public func pairs(in vocabulary: CorpusVocabulary) throws(ICUError) -> [MinedConcept] {
+        // English phrases by key.
+        struct Phrase { var text: String; var spelled: String; var evidence: MiningEvidence }
+        var byKey: [String: [Phrase]] = [:]
+        var seen: Set<String> = []
+        for run in vocabulary.englishRuns {
+            for start in run.words.indices {
+                for length in 1...4 where start + length <= run.words.count {
+                    let words = Array(run.words[start..<(start + length)])
+                    let terms = Array(run.terms[start..<(start + length)])
+                    guard let first = terms.first, let last = terms.last,
+                          !AbbreviationMatcher.functionWords.contains(first), !AbbreviationMatcher.functionWords.contains(last),
+                          !words.contains(where: MemberKind.isAbbreviationShaped) else { continue }
+                    let text = words.joined(separator: " ")
+                    guard seen.insert(terms.joined(separator: " ")).inserted else { continue }
+                    var variants = [Self.spelling(ofEnglish: text)]
+                    let stemmed = (terms.dropLast() + [run.stems[start + length - 1]]).joined(separator: " ")
+                    if stemmed != terms.joined(separator: " ") { variants.append(Self.spelling(ofEnglish: stemmed)) }
+                    for spelled in Set(variants) {
+                        let key = Self.consonantKey(spelled)
+                        guard key.count >= 2 else { continue }
+                        byKey[key, default: []].append(Phrase(text: text, spelled: spelled, evidence: run.evidence))
+                    }
+                }
+            }
+        }
+        var result: [MinedConcept] = []
+        for word in vocabulary.katakana where word.term.unicodeScalars.count >= 3 {
+            let spelled = try spelling(ofKatakana: word.term)
+            let key = Self.consonantKey(spelled)
+            guard key.count >= 2, let candidates = byKey[key] else { continue }
+            var scored: [String: (Double, MiningEvidence)] = [:]
+            for phrase in candidates {
+                let similarity = Self.similarity(japanese: spelled, english: phrase.spelled)
+                let lower = phrase.text.lowercased()
+                if similarity > (scored[lower]?.0 ?? -1) { scored[lower] = (similarity, phrase.evidence) }
+            }
+            guard let best = scored.values.map(\.0).max(), best >= 0.75 else { continue }
+            for (text, (similarity, evidence)) in scored.sorted(by: { $0.key < $1.key }) where similarity >= best - 0.02 {
+                result.append(MinedConcept(terms: [word.text, text], rule: .transliteration,
+                                           confidence: Self.confidence(similarity: similarity, key: key),
+                                           evidence: [word.evidence, evidence]))
+            }
+        }
+        return result
+    }
+
+    // MARK: - Spelling rules
+
+    static func confidence(similarity: Double, key: String) -> Double {
+        let cube = similarity * similarity * similarity
+        return (0.9 * cube * (key.count >= 3 ? 1 : 0.9) * 1000).rounded() / 1000
+    }
+
+    static let vowels: Set<Character> = ["a", "e", "i", "o", "u"]
+
+    /// One English word spelled out as Japanese hears it.
+    static func respell(_ word: String) -> String {
+        var w = Array(word)
+        var out: [Character] = []
+        func isVowel(_ k: Int) -> Bool { k >= 0 && k < w.count && (vowels.contains(w[k]) || w[k] == "y") }
+        // Silent final e (after a consonant), with the vowel before it made long: game → gem, time → taim.
+        var magic: (index: Int, sound: String)? = nil
+        if w.count > 3, w.last == "e", !isVowel(w.count - 2) {
+            let v = w.count - 3
+            if isVowel(v) && !isVowel(v - 1) {
+                switch w[v] {
+                case "a": magic = (v, "e")
+                case "i", "y": magic = (v, "ai")
+                case "u": magic = (v, "yu")
+                case "e": magic = (v, "i")
+                default: break
+                }
+            }
+            // Keep the e for softening c/g (`-nce`, `-ge`), then drop it.
+            w[w.count - 1] = "#"
+        } else if w.count > 2, w.last == "e", w[w.count - 2] == "u" {
+            w.removeLast()
+        }
+        var k = 0
+        func at(_ i: Int) -> Character { i >= 0 && i < w.count ? w[i] : " " }
+        func rest(_ s: String) -> Bool { String(w[k..<min(w.count, k + s.count)]) == s }
+        while k < w.count {
+            let c = w[k]
+            if c == "#" { k += 1; continue }
+            if let m = magic, m.index == k { out += Array(m.sound); k += 1; continue }
+            if rest("tion") || rest("sion") { out += Array("syon"); k += 4; continue }
+            if rest("ture") { out += Array("cya"); k += 4; continue }
+            if rest("ph") { out.append("f"); k += 2; continue }
+            if rest("ck") { out.append("k"); k += 2; continue }
+            if rest("qu") { out += Array("kw"); k += 2; continue }
+            if rest("th") { out.append("s"); k += 2; continue }
+            if rest("wh") { out.append("w"); k += 2; continue }
+            if rest("gh") { k += 2; continue }
+            if k == 0 && rest("kn") { out.append("n"); k += 2; continue }
+            if rest("sh") { out += Array("sy"); k += 2; continue }
+            if rest("ch") { out += Array("cy"); k += 2; continue }
+            if rest("dg") { out.append("j"); k += 2; continue }
+            if rest("ee") || rest("ea") { out.append("i"); k += 2; continue }
+            if rest("oo") { out.append("u"); k += 2; continue }
+            if rest("ou") || rest("ow") && k + 2 < w.count { out += Array("au"); k += 2; continue }
+            if rest("ai") || rest("ay") { out.append("e"); k += 2; continue }
+            // A vowel + r not followed by a vowel is a long vowel in Japanese: server → sābā.
+            if "aeiou".contains(c), at(k + 1) == "r", !isVowel(k + 2) || at(k + 2) == "#" {
+                out.append(c == "o" ? "o" : "a")
+                k += 2
+                continue
+            }
+            switch c {
+            case "c": out.append(["e", "i", "y", "#"].contains(at(k + 1)) ? "s" : "k")
+            case "g": out.append(["e", "i", "y"].contains(at(k + 1)) && k > 0 ? "j" : "g")
+            case "x": out += Array("ks")
+            case "y":
+                if k == 0 || isVowel(k - 1) { out.append("y") }
+                else if !isVowel(k + 1) && isVowel(k + 2) && k + 2 < w.count && at(k + 2) != "#" { out += Array("ai") }
+                else { out.append("i") }
+            case "l": out.append("r")
+            case "v": out.append("b")
+            case "z": out.append("s")
+            default: out.append(c)
+            }
+            k += 1
+        }
+        return collapse(String(out))
+    }
+
+    /// Doubled letters collapsed (`kk` → `k`, `aa` → `a`), `l` as `r`, `v` as `b`.
+    static func collapse(_ s: String) -> String {
+        var out: [Character] = []
+        for c in s {
+            let mapped: Character = c == "l" ? "r" : c == "v" ? "b" : c
+            if out.last != mapped { out.append(mapped) }
+        }
+        return String(out)
+    }
+
+    /// Consonants only (`y`, `h` after a consonant and `w` dropped), `m`=`n`, `z`=`s`, repeats collapsed.
+    static func consonantKey(_ spelled: String) -> String {
+        var out: [Character] = []
+        var previous: Character = " "
+        for c in spelled {
+            defer { previous = c }
+            if vowels.contains(c) || c == "y" || c == "w" || c == "'" { continue }
+            if c == "h" && !vowels.contains(previous) && previous != " " { continue }
+            let mapped: Character = c == "m" ? "n" : c == "z" ? "s" : c == "l" ? "r" : c == "v" ? "b" : c
+            if out.last != mapped { out.append(mapped) }
+        }
+        return String(out)
+    }
+
+    /// 1 - weighted edit distance / the longer length. Vowel substitutions cost 0.6; a Japanese vowel
+    /// or `y` with no English counterpart (epenthetic `u`/`o`/`i`, `kyu`) 0.3; an English vowel with no
+    /// Japanese counterpart 0.5; anything else 1.
+    static func similarity(japanese: String, english: String) -> Double {
+        let a = Array(japanese)
+        let b = Array(english)
+        guard !a.isEmpty, !b.isEmpty else { return 0 }
+        var row = [Double](repeating: 0, count: b.count + 1)
+        for j in 0...b.count { row[j] = b[..<j].reduce(0) { $0 + (vowels.contains($1) ? 0.5 : 1) } }
+        for i in 1...a.count {
+            var next = [Double](repeating: 0, count: b.count + 1)
+            let deleteA = vowels.contains(a[i - 1]) || a[i - 1] == "y" ? 0.3 : 1
+            next[0] = row[0] + deleteA
+            for j in 1...b.count {
+                let insertB = vowels.contains(b[j - 1]) ? 0.5 : 1
+                let substitute: Double = a[i - 1] == b[j - 1] ? 0
+                    : (vowels.contains(a[i - 1]) && vowels.contains(b[j - 1])) ? 0.6 : 1
+                next[j] = min(row[j - 1] + substitute, row[j] + deleteA, next[j - 1] + insertB)
+            }
+            row = next
+        }
+        return max(0, 1 - row[b.count] / Double(max(a.count, b.count)))
+    }
+}
+
+extension String {
+    func replacingAll(_ target: String, _ replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var result = ""
+        var rest = self[...]
+        while let range = rest.range(of: target) {
+            result += rest[..<range.lowerBound]
+            result += replacement
+            rest = rest[range.upperBound...]
+        }
+        result += rest
+        return result
+    }
+
+    /// Latin letters with macrons and other diacritics reduced to the base letter.
+    func decomposedStringWithMacronsRemoved() -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in unicodeScalars {
+            switch scalar {
+            case "ā", "â": out.append("a")
+            case "ē", "ê": out.append("e")
+            case "ī", "î": out.append("i")
+            case "ō", "ô": out.append("o")
+            case "ū", "û": out.append("u")
+            default: out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+}

@@ -1,0 +1,138 @@
+import HashiAnalysis
+import Testing
+
+@testable import HashiConcepts
+
+struct GlossMiningTests {
+    let miner: ConceptMiner
+    init() throws { miner = try ConceptMiner() }
+
+    func mined(_ text: String) throws -> [MinedConcept] {
+        try miner.glosses(in: text, document: "t.txt")
+    }
+
+    func terms(_ text: String, rule: MiningRule? = nil) throws -> [[String]] {
+        try mined(text).filter { rule == nil || $0.rule == rule }.map(\.terms)
+    }
+
+    @Test func fullWidthAndASCIIBrackets() throws {
+        #expect(try terms("各国は信頼醸成措置（Confidence Building Measures）を進めた。") == [["信頼醸成措置", "Confidence Building Measures"]])
+        #expect(try terms("各国は信頼醸成措置 (Confidence Building Measures) を進めた。") == [["信頼醸成措置", "Confidence Building Measures"]])
+    }
+
+    @Test func quotedTerm() throws {
+        #expect(try terms("今後は「ハックバック」(ハッキングの仕返し)が論点になる。") == [["ハックバック", "ハッキングの仕返し"]])
+        #expect(try terms("いわゆる「キャパシティ・ビルディング（能力構築支援）」である。") == [["キャパシティ・ビルディング", "能力構築支援"]])
+    }
+
+    @Test func abbreviationWithSeveralExpansions() throws {
+        #expect(try terms("議論し合うというGGE(政府専門家会合:Group of Governmental Experts)がある。")
+            == [["GGE", "政府専門家会合", "Group of Governmental Experts"]])
+        #expect(try terms("会議はＷＴＯ（世界貿易機関：World Trade Organization）で開かれた。")
+            == [["ＷＴＯ", "世界貿易機関", "World Trade Organization"]])
+        #expect(try terms("これはABC(青組、Blue Circle)と呼ばれる。") == [["ABC", "青組", "Blue Circle"]])
+    }
+
+    @Test func expansionBeforeAbbreviation() throws {
+        // An abbreviation names the phrase itself, never a の-modified one.
+        #expect(try terms("東京の政府専門家会合 (GGE) では") == [["政府専門家会合", "GGE"]])
+        // Other glosses may belong to `short noun + の + phrase`: both are offered, the longer first.
+        #expect(try mined("東京の政府専門家会合（せいふせんもんかかいごう）").first?.rule == .reading)
+        // In English text, the expansion is the shortest run of words whose initials spell it.
+        #expect(try terms("Moreover, tied Official Development Aid (ODA) with conditions") == [["Official Development Aid", "ODA"]])
+        #expect(try terms("We discussed the price of Cheese Sandwiches (XYZ) today").isEmpty)
+    }
+
+    @Test func nounPhraseBoundaryStopsAtParticlesAndPunctuation() throws {
+        #expect(try terms("領域使用に伴う相当の注意義務(デューデリジェンス)がある。").first == ["相当の注意義務", "デューデリジェンス"])
+        #expect(try terms("危機発生時の過激化(エスカレーション)を防ぐ") == [["過激化", "エスカレーション"]])
+        #expect(try terms("日本の場合はASEANとARF(ASEAN地域フォーラム)がある") == [["ARF", "ASEAN地域フォーラム"]])
+        #expect(try terms("第 26 回日本インターネットガバナンス会議(IGCJ)") == [["日本インターネットガバナンス会議", "IGCJ"]])
+        // A name joined by a symbol has no trustworthy left end.
+        #expect(try terms("会場はホール&カンファレンス(東京浅草橋)である").isEmpty)
+    }
+
+    @Test func hereafterGlosses() throws {
+        #expect(try terms("格差を解消するための能力開発(以後、キャパシティビルディング)を行う", rule: .hereafter)
+            == [["能力開発", "キャパシティビルディング"]])
+        #expect(try terms("個人情報保護委員会（以下「委員会」という。）は", rule: .hereafter) == [["個人情報保護委員会", "委員会"]])
+        #expect(try terms("国際電気通信連合(以下、ITU)は", rule: .hereafter) == [["国際電気通信連合", "ITU"]])
+        #expect(try terms("ロンドン国際会議(通称ロンドン会議)", rule: .hereafter) == [["ロンドン国際会議", "ロンドン会議"]])
+        // The head noun of a longer phrase is not the defined term.
+        #expect(try terms("詐欺行為などの問題(以後、サイバー攻撃と総称する)").isEmpty)
+    }
+
+    @Test func readingsAreReadingsNotConcepts() throws {
+        let found = try mined("それを敷衍(ふえん)して述べる")
+        #expect(found.map(\.terms) == [["敷衍", "ふえん"]])
+        #expect(found.first?.rule == .reading)
+        #expect(try miner.conceptMap(from: found).concepts.isEmpty)
+    }
+
+    @Test func rejectedGlosses() throws {
+        let rejected = [
+            "次の第5会期(2016~17年)で",                     // a date
+            "先行研究として Baseley-walker(2012) がある",       // a citation
+            "日時: 2018 年 11 月 29 日(木)",                    // a weekday
+            "質問(Q)に答える",                                  // one letter
+            "GGE報告書の第30項(d)",                             // an item letter
+            "サイバー空間(インターネットを含む情報通信ネットワーク)",  // a clause (を)
+            "レベルの高い証拠(具体的内容は記されていない)",       // a sentence
+            "国際社会(政府と民間部門の関係者の両方)",             // much longer than the term, a clause
+            "その他の要素(注：法、市場、アーキテクチャ)",          // an editorial note
+            "同様の地域(例えばベトナムとフィリピン)",              // an example
+            "must work together to ensure (中略) that States", // an elision
+            "資料([ccdcoe.org](http://ccdcoe.org/cycon/))",     // a link
+            "この(MSサーバー)",                                 // no term before the bracket
+            "日本(政府および民間事業者)",                         // an explanation (および)
+        ]
+        for text in rejected {
+            #expect(try terms(text).isEmpty, "\(text)")
+        }
+    }
+
+    @Test func evidenceNamesDocumentLineAndSnippet() throws {
+        let found = try mined("一行目\n二行目\nそして欧州連合(EU)の政策")
+        #expect(found.count == 1)
+        #expect(found[0].evidence == [MiningEvidence(document: "t.txt", line: 3, snippet: "そして欧州連合(EU)の政策")])
+        let map = try miner.conceptMap(from: found)
+        #expect(map.concepts.first?.members.allSatisfy { $0.source == .mined(document: "t.txt", line: 3) } == true)
+    }
+
+    // MARK: - The sample corpus
+
+    @Test func corpusGlosses() throws {
+        let documents = try corpusDocuments()
+        #expect(documents.count == 5)
+        var all: [MinedConcept] = []
+        for document in documents { all += try miner.glosses(in: document.text, document: document.path) }
+        let sets = all.filter { $0.confidence >= 0.6 }.map { Set($0.terms) }
+        let expected: [Set<String>] = [
+            ["GGE", "政府専門家会合", "Group of Governmental Experts"],
+            ["相当の注意義務", "デューデリジェンス"],
+            ["信頼醸成措置", "Confidence Building Measures"],
+            ["ハックバック", "ハッキングの仕返し"],
+            ["キャパシティ・ビルディング", "能力構築支援"],
+            ["政府専門家会合", "GGE"],
+            ["能力開発", "キャパシティビルディング"],
+            ["欧州連合", "EU"],
+            ["Official Development Aid", "ODA"],
+            ["日本インターネットガバナンス会議", "IGCJ"],
+        ]
+        for pair in expected { #expect(sets.contains(pair), "missing \(pair)") }
+        let readings = all.filter { $0.rule == .reading }.map(\.terms)
+        #expect(readings == [["敷衍", "ふえん"]])
+        // Nothing with a number, one letter, or a clause.
+        let wrong: [Set<String>] = [["問題", "サイバー攻撃"], ["日", "木"], ["質問", "Q"], ["回答", "A"], ["攻撃", "compromise"],
+                                    ["カンファレンス", "東京・浅草橋"], ["sure", "中略"], ["日本", "政府および民間事業者"]]
+        for pair in wrong { #expect(!all.map { Set($0.terms) }.contains(pair), "wrong \(pair)") }
+        for item in all {
+            for term in item.terms { #expect(!term.contains { $0.isASCII && $0.isNumber }, "\(item.terms)") }
+        }
+        let map = try miner.conceptMap(from: all)
+        let analyzer = try Analyzer()
+        let gge = try map.expansions(of: "ｇｇｅ", using: analyzer).map(\.text)
+        #expect(Set(gge).isSuperset(of: ["政府専門家会合", "Group of Governmental Experts"]))
+        #expect(try map.expansions(of: "デューデリジェンス", using: analyzer).map(\.text).contains("相当の注意義務"))
+    }
+}
