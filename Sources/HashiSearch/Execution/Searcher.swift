@@ -58,7 +58,7 @@ public struct Searcher: Sendable {
         var pool = TopK(max(pageEnd * 2, 30))
         var total = 0
         for (s, segment) in segments.enumerated() {
-            let matcher = try SegmentMatcher(plan: plan, reader: segment, statistics: stats, prefixLimit: Self.prefixLimit)
+            let matcher = try SegmentMatcher(plan: plan, reader: segment, segment: s, statistics: stats, prefixLimit: Self.prefixLimit)
             guard let root = matcher.root else { continue }
             let scoring = Scoring(bm25: bm25, matcher: matcher)
             var p = root.advance(to: 0)
@@ -75,6 +75,14 @@ public struct Searcher: Sendable {
                 p = root.advance(to: p + 1)
             }
         }
+        // Proximity needs two clauses; explanations need a second look. Otherwise the pool is final.
+        guard explain || plan.clauses.filter({ !$0.isNegated }).count >= 2 else {
+            let page = pool.sorted().dropFirst(offset).prefix(limit).map { item in
+                let s = segmentIndex(of: item.id)
+                return Hit(segment: s, passage: item.id - bases[s], score: item.score, explanation: [])
+            }
+            return (total, Array(page))
+        }
         let rescored = try rescore(pool.sorted(), plan: plan, stats: stats, bm25: bm25, explain: explain)
         let page = rescored.dropFirst(offset).prefix(limit)
         return (total, Array(page))
@@ -85,7 +93,7 @@ public struct Searcher: Sendable {
         let stats = try Statistics(plan: plan, segments: segments)
         var result: [UInt32] = []
         for (s, segment) in segments.enumerated() {
-            let matcher = try SegmentMatcher(plan: plan, reader: segment, statistics: stats, prefixLimit: Self.prefixLimit)
+            let matcher = try SegmentMatcher(plan: plan, reader: segment, segment: s, statistics: stats, prefixLimit: Self.prefixLimit)
             guard let root = matcher.root else { continue }
             var p = root.advance(to: 0)
             while p != exhausted {
@@ -104,7 +112,7 @@ public struct Searcher: Sendable {
         // Visit each segment's candidates in ascending id order with fresh match trees.
         let bySegment = Dictionary(grouping: candidates) { segmentIndex(of: $0.id) }
         for (s, items) in bySegment {
-            let matcher = try SegmentMatcher(plan: plan, reader: segments[s], statistics: stats, prefixLimit: Self.prefixLimit)
+            let matcher = try SegmentMatcher(plan: plan, reader: segments[s], segment: s, statistics: stats, prefixLimit: Self.prefixLimit)
             guard let root = matcher.root else { continue }
             for item in items.sorted(by: { $0.id < $1.id }) {
                 let local = item.id - bases[s]
@@ -131,9 +139,11 @@ public struct Searcher: Sendable {
     }
 }
 
-/// Index-wide document frequencies of the plan's terms (summed over segments).
+/// The plan's terms looked up once per query: their dictionary entries in every segment and their
+/// index-wide document frequencies (summed over segments).
 struct Statistics {
     private var frequencies: [PlannedTerm: Int] = [:]
+    private var entries: [PlannedTerm: [TermInfo?]] = [:]
 
     init(plan: SearchPlan, segments: [SegmentReader]) throws(QueryError) {
         for clause in plan.clauses {
@@ -141,9 +151,9 @@ struct Statistics {
                 for sequence in atom.segments.flatMap({ $0 }) + atom.boosts {
                     for slot in sequence.slots {
                         for term in slot.alternatives where frequencies[term] == nil {
-                            frequencies[term] = segments.reduce(0) {
-                                $0 + Int($1.termInfo(field: term.field, term: term.term)?.docFrequency ?? 0)
-                            }
+                            let infos = segments.map { $0.termInfo(field: term.field, term: term.term) }
+                            entries[term] = infos
+                            frequencies[term] = infos.reduce(0) { $0 + Int($1?.docFrequency ?? 0) }
                         }
                     }
                 }
@@ -152,6 +162,12 @@ struct Statistics {
     }
 
     func documentFrequency(_ term: PlannedTerm) -> Int { frequencies[term] ?? 0 }
+
+    /// The dictionary entry of `term` in segment `segment` (nil when absent).
+    func entry(_ term: PlannedTerm, segment: Int) -> TermInfo? {
+        guard let infos = entries[term], segment < infos.count else { return nil }
+        return infos[segment]
+    }
 
     /// A sequence is at most as common as its rarest slot; a slot is as common as its commonest
     /// alternative (as Lucene's SynonymQuery counts a synonym group).

@@ -58,14 +58,15 @@ final class SegmentMatcher {
 
     /// Builds the nodes of `plan` over `reader`. Prefixes are expanded here (throws when a prefix
     /// matches more than `prefixLimit` terms).
-    init(plan: SearchPlan, reader: SegmentReader, statistics: Statistics, prefixLimit: Int) throws(QueryError) {
+    init(plan: SearchPlan, reader: SegmentReader, segment: Int, statistics: Statistics, prefixLimit: Int) throws(QueryError) {
         self.reader = reader
         var positive: [ClauseNodes] = []
         var negative: [ClauseNodes] = []
         for clause in plan.clauses {
             var atoms: [AtomNodes] = []
             for atom in clause.atoms {
-                atoms.append(try Self.nodes(for: atom, reader: reader, statistics: statistics, prefixLimit: prefixLimit))
+                atoms.append(try Self.nodes(for: atom, reader: reader, segment: segment, statistics: statistics,
+                                            prefixLimit: prefixLimit))
             }
             let nodes = ClauseNodes(clause: clause, atoms: atoms)
             if clause.isNegated { negative.append(nodes) } else { positive.append(nodes) }
@@ -76,16 +77,17 @@ final class SegmentMatcher {
         excluded = negative.isEmpty ? nil : UnionNode(negative.map(\.node))
     }
 
-    static func sequenceNode(_ sequence: PlannedSequence, reader: SegmentReader) -> SequenceNode {
+    static func sequenceNode(_ sequence: PlannedSequence, reader: SegmentReader, segment: Int,
+                             statistics: Statistics) -> SequenceNode {
         let slots = sequence.slots.map { slot in
             SlotNode(slot.alternatives.compactMap { term in
-                reader.termInfo(field: term.field, term: term.term).map { TermNode(reader.postings(for: $0)) }
+                statistics.entry(term, segment: segment).map { TermNode(reader.postings(for: $0)) }
             })
         }
         return SequenceNode(slots: slots, offsets: sequence.slots.map(\.offset))
     }
 
-    private static func nodes(for atom: PlannedAtom, reader: SegmentReader, statistics: Statistics,
+    private static func nodes(for atom: PlannedAtom, reader: SegmentReader, segment: Int, statistics: Statistics,
                               prefixLimit: Int) throws(QueryError) -> AtomNodes {
         if let prefix = atom.prefix {
             var terms: [TermNode] = []
@@ -98,11 +100,14 @@ final class SegmentMatcher {
             return AtomNodes(atom: atom, node: UnionNode(terms), segments: [], boosts: [], prefixTerms: terms,
                              statistics: statistics)
         }
-        let segments = atom.segments.map { alternatives in alternatives.map { sequenceNode($0, reader: reader) } }
+        let segments = atom.segments.map { alternatives in
+            alternatives.map { sequenceNode($0, reader: reader, segment: segment, statistics: statistics) }
+        }
         let segmentNodes: [MatchNode] = segments.map { $0.count == 1 ? $0[0] as MatchNode : UnionNode($0) as MatchNode }
         let node: MatchNode = segmentNodes.count == 1 ? segmentNodes[0] : ConjunctionNode(segmentNodes)
         return AtomNodes(atom: atom, node: node, segments: segments,
-                         boosts: atom.boosts.map { sequenceNode($0, reader: reader) }, prefixTerms: [],
+                         boosts: atom.boosts.map { sequenceNode($0, reader: reader, segment: segment, statistics: statistics) },
+                         prefixTerms: [],
                          statistics: statistics)
     }
 }
