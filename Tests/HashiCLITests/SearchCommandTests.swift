@@ -313,6 +313,21 @@ struct SearchCommandTests {
         #expect(Date().timeIntervalSince(started) < 10)
     }
 
+    @Test func aTooBroadPrefixOrAHugeStandardInputIsAClearError() throws {
+        let scratch = try SearchCLI.Scratch()
+        try scratch.write("words.txt", (0..<1_100).map { String(format: "a%04d", $0) }.joined(separator: " "))
+        let broad = try scratch.search("a*")
+        #expect(broad.failedCleanly)
+        #expect(broad.stderr.contains("a* matches more than"), "\(broad.stderr)")
+        #expect(broad.stderr.split(separator: "\n").last?.contains("make the prefix longer") == true)
+        let narrow = try SearchCLI.json(try scratch.search("a00*", ["--json", "--limit", "1"]))
+        #expect((narrow["total"] as? Int ?? 0) >= 1)
+        let huge = try SearchCLI.run(["search", "--corpus", scratch.corpus.path, "--index", scratch.index.path, "-"],
+                                     input: Data(String(repeating: "a ", count: 600_000).utf8), timeout: 30)
+        #expect(huge.failedCleanly)
+        #expect(huge.stderr.contains("at most \(2_000)"), "\(huge.stderr)")
+    }
+
     @Test func noCorpusAndNoIndexIsAClearError() throws {
         let root = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
