@@ -129,7 +129,7 @@ public final class PhoneticKey {
                     let words = Array(run.words[start..<(start + length)])
                     let terms = Array(run.terms[start..<(start + length)])
                     guard let first = terms.first, let last = terms.last,
-                          !AbbreviationMatcher.functionWords.contains(first), !AbbreviationMatcher.functionWords.contains(last),
+                          !terms.contains(where: AbbreviationMatcher.functionWords.contains), first.count > 1, last.count > 1,
                           !words.contains(where: MemberKind.isAbbreviationShaped) else { continue }
                     let text = words.joined(separator: " ")
                     guard seen.insert(terms.joined(separator: " ")).inserted else { continue }
@@ -155,7 +155,8 @@ public final class PhoneticKey {
                 let lower = phrase.text.lowercased()
                 if similarity > (scored[lower]?.0 ?? -1) { scored[lower] = (similarity, phrase.evidence) }
             }
-            guard let best = scored.values.map(\.0).max(), best >= 0.75 else { continue }
+            // Short keys collide easily: ask more of them.
+            guard let best = scored.values.map(\.0).max(), best >= (key.count >= 3 ? 0.8 : 0.88) else { continue }
             for (text, (similarity, evidence)) in scored.sorted(by: { $0.key < $1.key }) where similarity >= best - 0.02 {
                 result.append(MinedConcept(terms: [word.text, text], rule: .transliteration,
                                            confidence: Self.confidence(similarity: similarity, key: key),
@@ -168,8 +169,9 @@ public final class PhoneticKey {
     // MARK: - Spelling rules
 
     static func confidence(similarity: Double, key: String) -> Double {
-        let cube = similarity * similarity * similarity
-        return (0.9 * cube * (key.count >= 3 ? 1 : 0.9) * 1000).rounded() / 1000
+        // 0.8 → 0.5, 0.9 → 0.7, 1 → 0.9; short keys a tenth lower.
+        let scaled = min(max(0.5 + 2 * (similarity - 0.8), 0), 0.9)
+        return (scaled * (key.count >= 3 ? 1 : 0.9) * 1000).rounded() / 1000
     }
 
     static let vowels: Set<Character> = ["a", "e", "i", "o", "u"]
@@ -204,6 +206,7 @@ public final class PhoneticKey {
             let c = w[k]
             if c == "#" { k += 1; continue }
             if let m = magic, m.index == k { out += Array(m.sound); k += 1; continue }
+            if rest("are#") { out += Array("ea"); k += 4; continue }
             if rest("tion") || rest("sion") { out += Array("syon"); k += 4; continue }
             if rest("ture") { out += Array("cya"); k += 4; continue }
             if rest("ph") { out.append("f"); k += 2; continue }
@@ -269,7 +272,7 @@ public final class PhoneticKey {
     }
 
     /// 1 - weighted edit distance / the longer length. Vowel substitutions cost 0.6; a Japanese vowel
-    /// or `y` with no English counterpart (epenthetic `u`/`o`/`i`, `kyu`) 0.3; an English vowel with no
+    /// or `y` after a consonant with no English counterpart (epenthetic `u`/`o`/`i`, `kyu`) 0.3; an English vowel with no
     /// Japanese counterpart 0.5; anything else 1.
     static func similarity(japanese: String, english: String) -> Double {
         let a = Array(japanese)
@@ -279,7 +282,9 @@ public final class PhoneticKey {
         for j in 0...b.count { row[j] = b[..<j].reduce(0) { $0 + (vowels.contains($1) ? 0.5 : 1) } }
         for i in 1...a.count {
             var next = [Double](repeating: 0, count: b.count + 1)
-            let deleteA = vowels.contains(a[i - 1]) || a[i - 1] == "y" ? 0.3 : 1
+            // Cheap only after a consonant (an epenthetic vowel, `kyu`); `ai` against `a` is a real difference.
+            let afterConsonant = i >= 2 && !vowels.contains(a[i - 2])
+            let deleteA = (vowels.contains(a[i - 1]) || a[i - 1] == "y") && afterConsonant ? 0.3 : 1
             next[0] = row[0] + deleteA
             for j in 1...b.count {
                 let insertB = vowels.contains(b[j - 1]) ? 0.5 : 1

@@ -1,0 +1,44 @@
+import HashiAnalysis
+import Testing
+
+@testable import HashiConcepts
+
+struct AbbreviationTests {
+    @Test func initialsSpellTheAbbreviation() {
+        #expect(AbbreviationMatcher.matches(abbreviation: "CBM", words: ["Confidence", "Building", "Measures"]))
+        #expect(AbbreviationMatcher.matches(abbreviation: "GGE", words: ["Group", "of", "Governmental", "Experts"]))
+        #expect(AbbreviationMatcher.matches(abbreviation: "CCDCoE", words: ["Cooperative", "Cyber", "Defence", "Centre", "of", "Excellence"]))
+        #expect(AbbreviationMatcher.matches(abbreviation: "CBM", words: ["Confidence-Building", "Measures"]))
+        #expect(!AbbreviationMatcher.matches(abbreviation: "CBM", words: ["Confidence", "Measures"]))
+        #expect(!AbbreviationMatcher.matches(abbreviation: "CBM", words: ["Confidence", "Building", "Measures", "Now"]))
+        #expect(!AbbreviationMatcher.matches(abbreviation: "CBM", words: ["of", "Confidence", "Building", "Measures"]))
+    }
+
+    @Test func minedFromMadeUpDocuments() throws {
+        let miner = try ConceptMiner()
+        let documents = [
+            (path: "a.txt", text: "各国はCBMの拡充に合意した。"),
+            (path: "b.txt", text: "States agreed on new Confidence Building Measures in 2015.\nthe cyber bank matters"),
+        ]
+        let all = try miner.mine(documents: documents).filter { $0.rule == .abbreviation }
+        // Lower-case runs are mined as weak candidates only.
+        #expect(all.filter { $0.confidence < 0.6 }.map(\.terms) == [["CBM", "cyber bank matters"]])
+        let found = all.filter { $0.confidence >= 0.6 }
+        #expect(found.map(\.terms) == [["CBM", "Confidence Building Measures"]])
+        #expect(found.first?.confidence ?? 0 >= 0.8)
+        #expect(found.first?.evidence.map(\.document) == ["a.txt", "b.txt"])
+        let map = try miner.conceptMap(from: found)
+        #expect(try map.expansions(of: "cbm", using: Analyzer()).map(\.text) == ["Confidence Building Measures"])
+    }
+
+    @Test func corpusAbbreviations() throws {
+        let miner = try ConceptMiner()
+        let all = try miner.mine(documents: corpusDocuments()).filter { $0.rule == .abbreviation }
+        let confident = Set(all.filter { $0.confidence >= 0.6 }.map { $0.terms.joined(separator: "~") })
+        for pair in ["GGE~Group of Governmental Experts", "ODA~Official Development Aid", "UN~United Nations", "UK~United Kingdom"] {
+            #expect(confident.contains(pair), "missing \(pair)")
+        }
+        // Lower-case coincidences (CC ~ common challenges) stay under the concept threshold.
+        #expect(all.filter { $0.terms[0] == "CC" }.allSatisfy { $0.confidence < 0.6 })
+    }
+}

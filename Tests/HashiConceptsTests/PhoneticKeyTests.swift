@@ -1,0 +1,59 @@
+import HashiAnalysis
+import Testing
+
+@testable import HashiConcepts
+
+struct PhoneticKeyTests {
+    let phonetic: PhoneticKey
+    init() throws { phonetic = try PhoneticKey() }
+
+    static let pairs: [(String, String)] = [
+        ("デューデリジェンス", "due diligence"), ("ハックバック", "hack back"), ("サイバー", "cyber"),
+        ("セキュリティ", "security"), ("キャパシティ・ビルディング", "capacity building"), ("シンクタンク", "think tank"),
+        ("アジェンダ", "agenda"),
+    ]
+
+    @Test(arguments: pairs) func loanwordsMatchTheirEnglish(_ katakana: String, _ english: String) throws {
+        #expect(try phonetic.key(forKatakana: katakana) == PhoneticKey.katakanaKey(forEnglish: english))
+        #expect(try phonetic.similarity(katakana: katakana, english: english) >= 0.8)
+        let found = try phonetic.englishCandidates(forKatakana: katakana, among: ["server", english, "sober", "lemon"])
+        #expect(found.first?.text == english)
+        #expect((found.first?.confidence ?? 0) >= 0.5)
+    }
+
+    @Test func halfWidthAndSpellingVariantsShareTheKey() throws {
+        let key = try phonetic.key(forKatakana: "サイバー")
+        #expect(try phonetic.key(forKatakana: "サイバ") == key)
+        #expect(try phonetic.key(forKatakana: "ﾃﾞｭｰﾃﾞﾘｼﾞｪﾝｽ") == phonetic.key(forKatakana: "デューデリジェンス"))
+        #expect(PhoneticKey.katakanaKey(forEnglish: "CYBER") == key)
+    }
+
+    /// Documented near-misses: サイバー and server share the key `sb` but not the vowel, so server
+    /// ranks below cyber and stays under the concept threshold (0.6); ゲーム ~ game is a real loanword
+    /// and matches; unrelated words with other consonants do not meet at all.
+    @Test func nearMisses() throws {
+        #expect(try phonetic.key(forKatakana: "サイバー") == PhoneticKey.katakanaKey(forEnglish: "server"))
+        let ranked = try phonetic.englishCandidates(forKatakana: "サイバー", among: ["server", "cyber"], minimumSimilarity: 0)
+        #expect(ranked.map(\.text) == ["cyber", "server"])
+        #expect(ranked[1].confidence < 0.6)
+        let alone = try phonetic.englishCandidates(forKatakana: "サイバー", among: ["server"])
+        #expect(alone.allSatisfy { $0.confidence < 0.6 })
+        #expect(try phonetic.similarity(katakana: "ゲーム", english: "game") >= 0.85)
+        #expect(try phonetic.englishCandidates(forKatakana: "サイバー", among: ["super", "cable", "sabotage"]).isEmpty)
+        #expect(try phonetic.katakanaCandidates(forEnglish: "server", among: ["サイバー", "サーバー"]).first?.text == "サーバー")
+    }
+
+    @Test func corpusLoanwords() throws {
+        let miner = try ConceptMiner()
+        let all = try miner.mine(documents: corpusDocuments()).filter { $0.rule == .transliteration }
+        let confident = Set(all.filter { $0.confidence >= 0.6 }.map { "\($0.terms[0])~\($0.terms[1].lowercased())" })
+        for pair in ["サイバー~cyber", "セキュリティ~security", "キャパシティ・ビルディング~capacity building", "シンクタンク~think tank",
+                     "サイバースペース~cyberspace", "サーバー~server", "アジェンダ~agendas", "カナダ~canada"] {
+            #expect(confident.contains(pair), "missing \(pair)")
+        }
+        for pair in ["サイバー~server", "サーバー~cyber", "センター~essential", "サイト~that", "メディア~made", "ロイター~reiterate"] {
+            #expect(!confident.contains(pair), "wrong \(pair)")
+        }
+        for item in all { #expect(item.evidence.count == 2) }
+    }
+}
