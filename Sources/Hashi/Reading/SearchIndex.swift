@@ -42,6 +42,7 @@ public final class SearchIndex: Sendable {
 
     /// The text of the passage with index-wide id `id` (0 ..< ``passageCount``), or nil if out of range.
     public func passageText(_ id: Int) -> String? {
+        guard id >= 0 else { return nil }
         var id = id
         for segment in searcher.segments {
             if id < segment.passageCount { return segment.passage(UInt32(id))?.text }

@@ -53,7 +53,9 @@ public struct Searcher: Sendable {
     public func search(_ plan: SearchPlan, limit: Int, offset: Int, explain: Bool = false) throws(QueryError) -> (total: Int, hits: [Hit]) {
         let stats = try Statistics(plan: plan, segments: segments)
         let bm25 = BM25(parameters: parameters, passageCount: Double(max(passageCount, 1)), averageLength: averageLength)
-        let pageEnd = offset + limit
+        // No page lies beyond the last passage: clamping keeps the arithmetic safe for any offset.
+        let offset = min(max(offset, 0), passageCount)
+        let pageEnd = offset + min(max(limit, 0), passageCount)
         // Rescore a pool larger than the page with proximity, so the boost can reorder it.
         var pool = TopK(max(pageEnd * 2, 30))
         var total = 0

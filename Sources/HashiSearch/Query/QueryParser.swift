@@ -54,6 +54,8 @@ public enum QueryParser {
                 prefix = true
             }
             guard body.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else { continue }
+            // A lone operator is not a term.
+            if !piece.quoted && body == "-" { continue }
             atoms += 1
             let atom = Query.Atom(text: body, isPhrase: piece.quoted, isPrefix: prefix)
             if joinNext, let last = clauses.indices.last, clauses[last].isNegated == piece.negated {

@@ -22,7 +22,10 @@ struct ResultPrinter {
     let style: TerminalStyle
 
     func print(_ results: SearchResults) {
-        Swift.print("\(results.total) passage\(results.total == 1 ? "" : "s") match \"\(results.query)\" (\(results.mode.rawValue) mode)")
+        let shown = String(String.UnicodeScalarView(results.query.unicodeScalars.map {
+            $0.properties.generalCategory == .control ? " " : $0
+        }))
+        Swift.print("\(results.total) passage\(results.total == 1 ? " matches" : "s match") \"\(shown)\" (\(results.mode.rawValue) mode)")
         for result in results.results {
             Swift.print("")
             Swift.print("\(result.rank). \(result.document):\(result.line)  \(style.dimOn)score \(String(format: "%.3f", result.score))\(style.dimOff)")
