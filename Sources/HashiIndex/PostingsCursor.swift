@@ -97,7 +97,8 @@ public struct PostingsCursor: @unchecked Sendable {
     }
 
     /// Positions the cursor at the start of block `j` (whose data starts at `p`).
-    @inline(__always)
+    /// Kept out of line: it runs once per block and would bloat `next()`.
+    @inline(never)
     private mutating func openBlock(_ j: Int) -> Bool {
         let bs = BitPacking.blockSize
         block = j
@@ -135,23 +136,15 @@ public struct PostingsCursor: @unchecked Sendable {
             f = BitPacking.unpack(fs, inBlock, bitsF, mask: maskF) &+ 1
             guard f != 0 else { return finish() }
         } else {
-            // Varint tail; one-byte values take the fast path.
-            guard p >= 0, p < pst.count, let base = pst.bytes.baseAddress else { return finish() }
-            let b0 = base.load(fromByteOffset: p, as: UInt8.self)
-            let x: UInt64
-            if b0 < 0x80 {
-                x = UInt64(b0)
-                p &+= 1
-            } else {
-                guard let y = pst.varint(&p), y >> 33 == 0 else { return finish() }
-                x = y
-            }
+            // Varint tail: at most 5 bytes per value (35 bits), decoded without
+            // per-byte bounds checks when 5 bytes are available.
+            guard let x = tailVarint(), x >> 33 == 0 else { return finish() }
             v = UInt32(truncatingIfNeeded: x >> 1)
             if x & 1 == 1 {
                 f = 1
             } else {
-                guard let g = pst.varint32(&p), g > 0 else { return finish() }
-                f = g
+                guard let g = tailVarint(), g > 0, g <= UInt64(UInt32.max) else { return finish() }
+                f = UInt32(truncatingIfNeeded: g)
             }
         }
         let id = prevID + Int64(v) + 1
@@ -162,6 +155,47 @@ public struct PostingsCursor: @unchecked Sendable {
         readCount += 1
         inBlock += 1
         return passage
+    }
+
+    /// Reads one varint of at most 5 bytes at `p`; nil when longer or out of bounds.
+    @inline(__always)
+    private mutating func tailVarint() -> UInt64? {
+        guard p >= 0, p <= pst.count - 5, let base = pst.bytes.baseAddress else {
+            guard let y = pst.varint(&p) else { return nil }
+            return y
+        }
+        let q = UnsafeRawPointer(base + p)
+        var b = UInt64(q.load(as: UInt8.self))
+        if b < 0x80 {
+            p &+= 1
+            return b
+        }
+        var r = b & 0x7F
+        b = UInt64(q.load(fromByteOffset: 1, as: UInt8.self))
+        r |= (b & 0x7F) << 7
+        if b < 0x80 {
+            p &+= 2
+            return r
+        }
+        b = UInt64(q.load(fromByteOffset: 2, as: UInt8.self))
+        r |= (b & 0x7F) << 14
+        if b < 0x80 {
+            p &+= 3
+            return r
+        }
+        b = UInt64(q.load(fromByteOffset: 3, as: UInt8.self))
+        r |= (b & 0x7F) << 21
+        if b < 0x80 {
+            p &+= 4
+            return r
+        }
+        b = UInt64(q.load(fromByteOffset: 4, as: UInt8.self))
+        r |= (b & 0x7F) << 28
+        if b < 0x80 {
+            p &+= 5
+            return r
+        }
+        return nil
     }
 
     /// Last passage id of block `b` from the skip table.
