@@ -179,6 +179,25 @@ private func multiBlockModel(seed: UInt64) -> SegmentModel {
         }
     }
 
+    /// One reader shared by several threads: every passage() call inflates
+    /// into its own buffer, so concurrent reads agree with serial ones.
+    @Test func concurrentPassageReadsAgree() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let m = multiBlockModel(seed: 5)
+        var w = m.makeWriter()
+        _ = try w.write(to: dir.url, name: "seg")
+        let r = try SegmentReader(directory: dir.url, name: "seg")
+        let expected = (0..<r.passageCount).map { r.passage(UInt32($0)) }
+        let mismatches = Counter()
+        DispatchQueue.concurrentPerform(iterations: 4) { t in
+            for i in stride(from: t, to: r.passageCount, by: 3) where r.passage(UInt32(i)) != expected[i] {
+                mismatches.increment()
+            }
+        }
+        #expect(mismatches.value == 0)
+    }
+
     @Test func zigzagAndZlibHelpers() {
         for v: Int64 in [0, 1, -1, 2, -2, 63, -64, Int64.max, Int64.min] {
             let u = UInt64(bitPattern: v)
@@ -193,4 +212,12 @@ private func multiBlockModel(seed: UInt64) -> SegmentModel {
             #expect(Zlib.decompress($0, rawLength: 18) == nil)
         }
     }
+}
+
+/// A thread-safe counter for concurrency tests.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() { lock.lock(); count += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }
