@@ -33,8 +33,8 @@ let package = Package(
         .target(name: "HashiDocuments", dependencies: ["HashiAnalysis"]),
         .target(name: "HashiIndex", dependencies: ["CZlib"]),
         .target(name: "HashiConcepts", dependencies: ["HashiAnalysis"]),
-        .target(name: "HashiSearch", dependencies: ["HashiAnalysis", "HashiIndex"]),
-        .target(name: "Hashi", dependencies: ["HashiAnalysis", "HashiDocuments", "HashiIndex", "HashiSearch"]),
+        .target(name: "HashiSearch", dependencies: ["HashiAnalysis", "HashiIndex", "HashiConcepts"]),
+        .target(name: "Hashi", dependencies: ["HashiAnalysis", "HashiDocuments", "HashiIndex", "HashiConcepts", "HashiSearch"]),
         .executableTarget(
             name: "hashi",
             dependencies: [

@@ -16,6 +16,8 @@ public enum HashiError: Error, Sendable, CustomStringConvertible {
     case icu(ICUError)
     /// The query cannot be run.
     case query(QueryError)
+    /// A concept dictionary cannot be used (the message names file and line).
+    case concepts(String)
     /// The index was built by a different analysis chain (or ICU version): queries would be analysed
     /// differently from the documents.
     case analyzerMismatch(index: String, built: String, current: String)
@@ -33,6 +35,8 @@ public enum HashiError: Error, Sendable, CustomStringConvertible {
             error.description
         case let .query(error):
             error.description
+        case let .concepts(message):
+            message
         case let .analyzerMismatch(index, built, current):
             "\(index): built by analyzer \"\(built)\", this hashi uses \"\(current)\"; run `hashi index --full`"
         }

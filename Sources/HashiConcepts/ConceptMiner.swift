@@ -84,6 +84,19 @@ public final class ConceptMiner {
         return result
     }
 
+    /// The corpus-wide pairs of a vocabulary collected document by document (see
+    /// ``CorpusVocabulary/append(_:)``): katakana ↔ English and abbreviation ↔ expansion.
+    /// - Throws: ``ICUError`` if ICU fails.
+    public func pairs(in vocabulary: CorpusVocabulary) throws(ICUError) -> [MinedConcept] {
+        try phonetic.pairs(in: vocabulary) + AbbreviationMatcher.pairs(in: vocabulary)
+    }
+
+    /// The vocabulary of one document, for ``pairs(in:)`` after merging.
+    /// - Throws: ``ICUError`` if ICU fails.
+    public func vocabulary(of text: String, document: String) throws(ICUError) -> CorpusVocabulary {
+        try CorpusVocabulary(documents: [(document, text)], analyzer: analyzer)
+    }
+
     /// The concepts of `mined` with at least `minimumConfidence` (readings excluded), each membership
     /// sourced at its evidence's first place.
     /// - Throws: ``ConceptError/icu(_:)`` if ICU fails.

@@ -88,4 +88,27 @@ public struct CorpusVocabulary: Sendable {
             }
         }
     }
+
+    /// An empty vocabulary.
+    public init() {}
+
+    /// Adds `other`'s words (documents seen later): katakana words and abbreviations not seen yet, and
+    /// English runs not seen yet (a run repeated word for word adds nothing: its first place is kept).
+    /// Lets a build collect the vocabulary document by document on several threads and merge in order.
+    public mutating func append(_ other: CorpusVocabulary) {
+        if seenKatakana.isEmpty && !katakana.isEmpty { seenKatakana = Set(katakana.map(\.term)) }
+        if seenAbbreviations.isEmpty && !abbreviations.isEmpty { seenAbbreviations = Set(abbreviations.map { $0.text.lowercased() }) }
+        if seenRuns.isEmpty && !englishRuns.isEmpty { seenRuns = Set(englishRuns.map { $0.terms.joined(separator: " ") }) }
+        for word in other.katakana where seenKatakana.insert(word.term).inserted { katakana.append(word) }
+        for entry in other.abbreviations where seenAbbreviations.insert(entry.text.lowercased()).inserted {
+            abbreviations.append(entry)
+        }
+        for run in other.englishRuns where seenRuns.insert(run.terms.joined(separator: " ")).inserted {
+            englishRuns.append(run)
+        }
+    }
+
+    private var seenKatakana: Set<String> = []
+    private var seenAbbreviations: Set<String> = []
+    private var seenRuns: Set<String> = []
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HashiAnalysis
+import HashiConcepts
 import HashiDocuments
 
 /// One corpus file read, decoded, split into passages and analysed, ready to be added to a segment.
@@ -24,6 +25,10 @@ struct AnalyzedDocument {
     var tokenStarts: [UInt32] = []
     /// Per token: field << 56 | term length << 32 | position.
     var tokenMeta: [UInt64] = []
+    /// Glosses mined from the document (when mining).
+    var glosses: [MinedConcept] = []
+    /// The document's katakana words, English runs and abbreviations (when mining).
+    var vocabulary: CorpusVocabulary? = nil
 
     /// Terms longer than this many bytes are not indexed (base64 blobs and the like), as Lucene and
     /// Elasticsearch cap term length.
@@ -45,10 +50,13 @@ struct AnalyzedDocument {
 final class DocumentAnalysisWorker {
     let analyzer: Analyzer
     let splitter: PassageSplitter
+    /// Mines concepts from each document when set.
+    let miner: ConceptMiner?
 
-    init(passageLimit: Int) throws(ICUError) {
+    init(passageLimit: Int, mining: Bool) throws(ICUError) {
         analyzer = try Analyzer()
         splitter = try PassageSplitter(limit: passageLimit)
+        miner = mining ? try ConceptMiner() : nil
     }
 
     /// Reads and analyses `file`; a problem with the file is returned as a warning.
@@ -84,6 +92,11 @@ final class DocumentAnalysisWorker {
                         byteRange: source.byteRange(of: passage.range), text: UTF16Conversion.string(from: slice),
                         tokenRange: firstToken..<document.tokenStarts.count))
                 }
+            }
+            if let miner {
+                let text = source.units.withUnsafeBufferPointer { UTF16Conversion.string(from: $0) }
+                document.glosses = try miner.glosses(in: text, document: file.relativePath)
+                document.vocabulary = try miner.vocabulary(of: text, document: file.relativePath)
             }
         } catch {
             return .failure(CorpusWarning(path: file.relativePath, reason: error.description))

@@ -1,5 +1,6 @@
 import Foundation
 import HashiAnalysis
+import HashiConcepts
 import HashiDocuments
 import HashiIndex
 
@@ -46,6 +47,19 @@ public struct IndexBuilder: Sendable {
     /// The default ``memoryBudget``: 64 MiB.
     public static let defaultMemoryBudget = 64 << 20
 
+    /// Concept dictionary files (Solr synonym syntax) to use besides the default one.
+    public var conceptDictionaries: [URL] = []
+    /// Whether the corpus' own dictionary, ``defaultConceptsFileName`` in the corpus folder, is used.
+    public var usesDefaultConcepts = true
+    /// Whether concepts are mined from the corpus (glosses, loanwords, abbreviations).
+    public var minesConcepts = true
+    /// The confidence a mined pair needs to take part in search.
+    public var miningThreshold = 0.6
+
+    /// The default concept dictionary's name inside the corpus folder. Its extension is not one
+    /// Hashi indexes, so it is never a document.
+    public static let defaultConceptsFileName = "concepts.synonyms"
+
     /// One analysis thread per core plus the thread that adds to the segment (which is not busy
     /// all the time, so analysis can use the slack).
     public static var defaultThreads: Int { ProcessInfo.processInfo.activeProcessorCount + 1 }
@@ -75,6 +89,9 @@ public struct IndexBuilder: Sendable {
         }
         guard opened.manifest.metadata[ManifestKey.passageLimit] == String(passageLimit) else {
             return .stale("it was built with another passage limit")
+        }
+        guard opened.manifest.metadata[ManifestKey.concepts] == conceptConfiguration() else {
+            return .stale("the concept dictionaries or mining settings changed")
         }
         var indexed: [String: DocumentRecord] = [:]
         for segment in opened.segments {
@@ -121,9 +138,13 @@ public struct IndexBuilder: Sendable {
         case .current: "a full rebuild was asked for"
         }
 
+        let dictionaryMap = try loadDictionaries()
         let directory = IndexDirectory(url: index)
         let build: IndexBuild
         do { build = try directory.beginBuild() } catch { throw .index(error) }
+        var glosses: [MinedConcept] = []
+        var vocabulary = CorpusVocabulary()
+        var conceptBytes = 0
 
         var segments = SegmentSink(directory: build.directory)
         var warnings = scanWarnings
@@ -148,6 +169,8 @@ public struct IndexBuilder: Sendable {
                     case .success(let document):
                         add(document, to: &segments.writer)
                         indexedBytes += document.byteCount
+                        glosses += document.glosses
+                        if let words = document.vocabulary { vocabulary.append(words) }
                         // Bounded memory: a full segment goes to disk and a new one starts.
                         if segments.writer.estimatedMemoryBytes > memoryBudget { try segments.flush() }
                     case .failure(let warning):
@@ -165,7 +188,10 @@ public struct IndexBuilder: Sendable {
                 build.abandon()
                 throw HashiError.emptyCorpus(path: corpus.path, skipped: warnings.count)
             }
+            let table = try conceptTable(dictionaries: dictionaryMap, glosses: glosses, vocabulary: vocabulary)
+            conceptBytes = try table.write(to: build.directory)
             try build.commit(segments: segments.written.map(\.name), metadata: [
+                ManifestKey.concepts: conceptConfiguration(),
                 ManifestKey.analyzer: Analyzer.version,
                 ManifestKey.passageLimit: String(passageLimit),
                 ManifestKey.corpus: corpus.path,
@@ -187,11 +213,64 @@ public struct IndexBuilder: Sendable {
                             passages: written.reduce(0) { $0 + $1.passageCount },
                             terms: written.reduce(0) { $0 + $1.termCount },
                             postings: written.reduce(0) { $0 + $1.postingCount },
-                            inputBytes: indexedBytes, indexBytes: written.reduce(0) { $0 + $1.totalBytes },
+                            inputBytes: indexedBytes, indexBytes: written.reduce(0) { $0 + $1.totalBytes } + conceptBytes,
                             seconds: elapsed(), threads: threads, segments: written.count, warnings: warnings)
     }
 
     // MARK: - Steps
+
+    /// The dictionary files this build uses: the corpus' default one (when present and wanted), then
+    /// the extra ones.
+    var dictionaryFiles: [URL] {
+        let standard = corpus.appendingPathComponent(Self.defaultConceptsFileName)
+        let useStandard = usesDefaultConcepts && FileManager.default.fileExists(atPath: standard.path)
+        return (useStandard ? [standard] : []) + conceptDictionaries
+    }
+
+    /// What the concepts depend on, recorded in the manifest so a change makes the index stale:
+    /// each dictionary's path and content hash, the mining switch and threshold.
+    func conceptConfiguration() -> String {
+        let files = dictionaryFiles.map { url -> String in
+            let bytes = (try? Data(contentsOf: url)).map { [UInt8]($0) } ?? []
+            return url.path + "#" + String(ContentHash.of(bytes), radix: 16)
+        }
+        return (files + ["mining=\(minesConcepts ? String(miningThreshold) : "off")"]).joined(separator: ";")
+    }
+
+    /// Parses the dictionary files. A malformed line stops the build with an error naming file and line.
+    private func loadDictionaries() throws(HashiError) -> ConceptMap {
+        let analyzer: Analyzer
+        do { analyzer = try Analyzer() } catch { throw .icu(error) }
+        var maps: [ConceptMap] = []
+        for url in dictionaryFiles {
+            guard let data = FileManager.default.contents(atPath: url.path) else {
+                throw .concepts("\(url.path): cannot read the concept dictionary")
+            }
+            do {
+                maps.append(try ConceptDictionary.parse(bytes: [UInt8](data), file: url.path, using: analyzer))
+            } catch {
+                throw .concepts(error.description)
+            }
+        }
+        return ConceptMap.merging(maps)
+    }
+
+    /// The concept table: the dictionaries merged with the mined pairs above the threshold.
+    private func conceptTable(dictionaries: ConceptMap, glosses: [MinedConcept],
+                              vocabulary: CorpusVocabulary) throws(IndexError) -> ConceptTable {
+        var map = dictionaries
+        var mined: [MinedConcept] = []
+        if minesConcepts {
+            do {
+                let miner = try ConceptMiner()
+                mined = glosses + (try miner.pairs(in: vocabulary))
+                map = map.merged(with: try miner.conceptMap(from: mined, minimumConfidence: miningThreshold))
+            } catch {
+                throw .invalidInput("concept mining failed: \(error)")
+            }
+        }
+        return ConceptTable(map: map, mined: mined, dictionaries: dictionaryFiles.map(\.path), threshold: miningThreshold)
+    }
 
     /// How a skipped file is remembered in the manifest: path, size and modification time, so that
     /// a repaired file makes the index stale.
@@ -210,7 +289,11 @@ public struct IndexBuilder: Sendable {
     private func makeWorkers() throws(HashiError) -> [WorkerBox] {
         var workers: [WorkerBox] = []
         for _ in 0..<max(1, threads - 1) {
-            do { workers.append(WorkerBox(try DocumentAnalysisWorker(passageLimit: passageLimit))) } catch { throw .icu(error) }
+            do {
+                workers.append(WorkerBox(try DocumentAnalysisWorker(passageLimit: passageLimit, mining: minesConcepts)))
+            } catch {
+                throw .icu(error)
+            }
         }
         return workers
     }
@@ -312,6 +395,8 @@ enum ManifestKey {
     /// Corpus files that were skipped with a warning, one per line as `path<TAB>size<TAB>mtime` (so
     /// they do not make the index look stale until they change).
     static let skipped = "skipped"
+    /// The concept configuration (dictionaries and their hashes, mining settings).
+    static let concepts = "concepts"
 }
 
 /// A worker handed to exactly one thread at a time by `concurrentPerform`'s iteration index.

@@ -29,6 +29,10 @@ public struct IndexStatistics: Sendable, Codable {
     public var files: [String: Int]
     /// Seconds the last build took.
     public var buildSeconds: Double
+    /// Concepts in the index's concept table.
+    public var concepts: Int
+    /// Pairs mined from the corpus (all, whatever their confidence).
+    public var minedPairs: Int
 
     /// Reads the statistics of the index at `index`.
     public init(index: URL) throws(IndexError) {
@@ -61,5 +65,8 @@ public struct IndexStatistics: Sendable, Codable {
         }
         self.files = files
         indexBytes = files.values.reduce(0, +)
+        let table = try ConceptTable.read(from: generationURL)
+        concepts = table?.map.concepts.count ?? 0
+        minedPairs = table?.mined.count ?? 0
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HashiAnalysis
+import HashiConcepts
 import HashiIndex
 import HashiSearch
 
@@ -20,6 +21,9 @@ public final class SearchIndex: Sendable {
     public let manifest: Manifest
     private let searcher: Searcher
     private let analyzers: AnalyzerPool
+    /// The concepts the index was built with (nil for an index without a concept table).
+    public let concepts: ConceptTable?
+    private let conceptContext: ConceptContext?
 
     /// Opens the index at `url`.
     /// - Throws: ``HashiError`` when there is no index, it is damaged or of another format, or it
@@ -35,6 +39,28 @@ public final class SearchIndex: Sendable {
         manifest = opened.manifest
         searcher = Searcher(segments: opened.segments, parameters: ranking)
         analyzers = AnalyzerPool()
+        let generation = IndexDirectory(url: url).generationURL(opened.manifest.generation)
+        do { concepts = try ConceptTable.read(from: generation) } catch { throw .index(error) }
+        conceptContext = concepts.map { table in
+            ConceptContext(map: table.map, katakanaWords: Self.katakanaWords(in: opened.segments))
+        }
+    }
+
+    /// The katakana words of the index: word-field terms starting with a katakana letter.
+    private static func katakanaWords(in segments: [SegmentReader]) -> [String] {
+        var words: Set<String> = []
+        for segment in segments {
+            // Katakana is U+30A1...U+30FA: UTF-8 E3 82 A1 ... E3 83 BA.
+            for prefix in [[0xE3, 0x82], [0xE3, 0x83]] as [[UInt8]] {
+                for entry in segment.terms(field: QueryPlanner.Field.word, prefix: prefix) {
+                    let text = entry.termString
+                    if text.unicodeScalars.count >= 2, text.unicodeScalars.allSatisfy({ (0x30A1...0x30FC).contains($0.value) }) {
+                        words.insert(text)
+                    }
+                }
+            }
+        }
+        return words.sorted()
     }
 
     /// Passages in the index.
@@ -59,7 +85,7 @@ public final class SearchIndex: Sendable {
         do { analyzer = try analyzers.take() } catch { throw .icu(error) }
         defer { analyzers.put(analyzer) }
         do {
-            let plan = try QueryPlanner(analyzer: analyzer, mode: mode).plan(QueryParser.parse(query))
+            let plan = try planner(analyzer, mode).plan(QueryParser.parse(query))
             let found = try searcher.search(plan, limit: min(max(limit, 0), 1_000), offset: max(offset, 0))
             var bases: [Int] = []
             var total = 0
@@ -79,7 +105,7 @@ public final class SearchIndex: Sendable {
         do { analyzer = try analyzers.take() } catch { throw .icu(error) }
         defer { analyzers.put(analyzer) }
         do {
-            let plan = try QueryPlanner(analyzer: analyzer, mode: mode).plan(QueryParser.parse(query))
+            let plan = try planner(analyzer, mode).plan(QueryParser.parse(query))
             return try searcher.allMatches(plan).map(Int.init)
         } catch {
             throw .query(error)
@@ -107,7 +133,7 @@ public final class SearchIndex: Sendable {
         let plan: SearchPlan
         let found: (total: Int, hits: [Hit])
         do {
-            plan = try QueryPlanner(analyzer: analyzer, mode: mode).plan(QueryParser.parse(query))
+            plan = try planner(analyzer, mode).plan(QueryParser.parse(query))
             found = try searcher.search(plan, limit: limit, offset: offset, explain: explain)
         } catch {
             throw .query(error)
@@ -127,7 +153,7 @@ public final class SearchIndex: Sendable {
                 let offsets = ScalarOffsets(passage.text)
                 matches = spans.map {
                     SearchMatch(start: offsets.scalarOffset(ofUTF16: $0.start), end: offsets.scalarOffset(ofUTF16: $0.end),
-                                term: $0.term, concept: nil)
+                                term: $0.term, concept: $0.concept)
                 }
                 snippet = Snippet(of: Array(passage.text.unicodeScalars), matches: matches.map { $0.start..<$0.end })
             }
@@ -140,11 +166,39 @@ public final class SearchIndex: Sendable {
     }
 }
 
+extension SearchIndex {
+    /// A planner for one query, with the index's concepts in concept mode.
+    fileprivate func planner(_ analyzer: Analyzer, _ mode: SearchMode) throws(QueryError) -> QueryPlanner {
+        guard mode == .concept, let conceptContext else { return QueryPlanner(analyzer: analyzer, mode: mode) }
+        let phonetic: PhoneticKey
+        do { phonetic = try analyzers.phoneticKey() } catch { throw .analysisFailed(error.description) }
+        return QueryPlanner(analyzer: analyzer, mode: mode, concepts: conceptContext, phonetic: phonetic)
+    }
+}
+
 /// Analyzers for searches on any thread (ICU iterators are not thread-safe, and opening one per
 /// query would cost more than the query).
 final class AnalyzerPool: @unchecked Sendable {
     private var idle: [Analyzer] = []
+    private var phoneticKeys: [ObjectIdentifier: PhoneticKey] = [:]
     private let lock = NSLock()
+
+    /// A phonetic key for the calling thread (ICU transliterators are not thread-safe; each thread
+    /// keeps its own).
+    func phoneticKey() throws(ICUError) -> PhoneticKey {
+        let thread = ObjectIdentifier(Thread.current)
+        lock.lock()
+        if let key = phoneticKeys[thread] {
+            lock.unlock()
+            return key
+        }
+        lock.unlock()
+        let key = try PhoneticKey()
+        lock.lock()
+        phoneticKeys[thread] = key
+        lock.unlock()
+        return key
+    }
 
     func take() throws(ICUError) -> Analyzer {
         lock.lock()

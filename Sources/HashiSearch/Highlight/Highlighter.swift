@@ -8,6 +8,8 @@ public struct MatchSpan: Sendable, Hashable {
     public var end: Int
     /// The query term (normalized) it matched.
     public var term: String
+    /// The concept it matched through, if any.
+    public var concept: String? = nil
 }
 
 /// Finds where a plan's terms stand in a passage, by analysing the passage text again with the
@@ -42,8 +44,14 @@ public struct Highlighter {
                         spans.append(MatchSpan(start: token.start, end: token.end, term: token.term))
                     }
                 }
+                // A concept member that is not what the user wrote names its concept.
+                let concept = clause.isConcept && atom.origin != nil ? atom.concept : nil
                 for sequence in atom.segments.flatMap({ $0 }) + atom.boosts {
-                    spans += occurrences(of: sequence, byField)
+                    spans += occurrences(of: sequence, byField).map {
+                        var span = $0
+                        span.concept = concept
+                        return span
+                    }
                 }
             }
         }

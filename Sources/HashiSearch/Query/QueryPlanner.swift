@@ -1,4 +1,5 @@
 import HashiAnalysis
+import HashiConcepts
 
 /// How query terms are matched.
 public enum SearchMode: String, Sendable, Hashable, Codable, CaseIterable {
@@ -31,11 +32,16 @@ public struct QueryPlanner {
 
     private let analyzer: Analyzer
     private let mode: SearchMode
+    private let concepts: ConceptContext?
+    private let phonetic: PhoneticKey?
 
-    /// A planner that analyses with `analyzer` (one per thread).
-    public init(analyzer: Analyzer, mode: SearchMode) {
+    /// A planner that analyses with `analyzer` (one per thread). In concept mode, `concepts` (with
+    /// `phonetic`, one per thread) expands query terms to the members of their concepts.
+    public init(analyzer: Analyzer, mode: SearchMode, concepts: ConceptContext? = nil, phonetic: PhoneticKey? = nil) {
         self.analyzer = analyzer
         self.mode = mode
+        self.concepts = concepts
+        self.phonetic = phonetic
     }
 
     /// The plan of `query`.
@@ -51,7 +57,14 @@ public struct QueryPlanner {
             clauses.append(PlannedClause(atoms: atoms, isNegated: clause.isNegated))
         }
         // Clauses made only of punctuation are not terms at all: drop them.
-        return SearchPlan(clauses: clauses.filter { !$0.atoms.isEmpty })
+        clauses = clauses.filter { !$0.atoms.isEmpty }
+        if mode == .concept, let concepts, let phonetic {
+            let expander = ConceptExpander(analyzer: analyzer, context: concepts, phonetic: phonetic) { (text) throws(QueryError) in
+                try self.plan(Query.Atom(text: text, isPhrase: true, isPrefix: false))
+            }
+            clauses = try expander.expand(clauses)
+        }
+        return SearchPlan(clauses: clauses)
     }
 
     private func plan(_ atom: Query.Atom) throws(QueryError) -> PlannedAtom? {

@@ -40,6 +40,12 @@ public struct PlannedAtom: Sendable, Hashable {
     public var boosts: [PlannedSequence]
     /// A prefix query on the word field, instead of segments.
     public var prefix: [UInt8]?
+    /// How much a match counts (1 for what the user wrote; a concept member's confidence).
+    public var weight: Double = 1
+    /// The concept this atom stands for, when it came from concept expansion.
+    public var concept: String? = nil
+    /// Where the concept membership came from, for `--explain` (dictionary file:line, mined doc:line).
+    public var origin: String? = nil
 }
 
 /// A clause: any of its atoms matches (or, negated, none may).
@@ -48,6 +54,10 @@ public struct PlannedClause: Sendable, Hashable {
     public var atoms: [PlannedAtom]
     /// Whether matching passages are excluded.
     public var isNegated: Bool
+    /// Whether the atoms are the members of one concept, scored as one pseudo-term (occurrences
+    /// summed, weighted by confidence; document frequency of the commonest member), as Lucene's
+    /// SynonymQuery does, so an expanded query does not outscore an exact one by having more words.
+    public var isConcept: Bool = false
 }
 
 /// What a query turned into after analysis: the input of execution.

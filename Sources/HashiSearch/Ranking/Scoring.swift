@@ -13,11 +13,49 @@ struct Scoring {
     func score(at passage: UInt32, explanation: inout [String]?) -> Double {
         var total = 0.0
         for clause in matcher.positive {
+            if clause.clause.isConcept {
+                total += conceptScore(clause, at: passage, explanation: &explanation)
+                continue
+            }
             for atom in clause.atoms where atom.node.passage == passage {
                 total += score(atom, at: passage, explanation: &explanation)
             }
         }
         return total
+    }
+
+    /// A concept clause as one pseudo-term: occurrences of every matching member summed (each
+    /// weighted by its confidence), the document frequency of the commonest, the length of the
+    /// first matching member's field; plus the whole-word boosts of the members that match.
+    private func conceptScore(_ clause: SegmentMatcher.ClauseNodes, at passage: UInt32, explanation: inout [String]?) -> Double {
+        var frequency = 0.0
+        var documentFrequency = 0
+        var field: UInt8? = nil
+        var names: [String] = []
+        var boosts = 0.0
+        for atom in clause.atoms where atom.node.passage == passage {
+            for (k, sequences) in atom.segments.enumerated() {
+                for j in sequences.indices where sequences[j].passage == passage {
+                    frequency += Double(sequences[j].frequency) * atom.atom.weight
+                    documentFrequency = max(documentFrequency, atom.segmentFrequencies[k][j])
+                    if field == nil { field = atom.segmentLengthFields[k][j] }
+                }
+            }
+            if explanation != nil {
+                let origin = atom.atom.origin.map { ", \($0)" } ?? ""
+                names.append(String(format: "%@ (weight %.2f%@)", atom.atom.text, atom.atom.weight, origin))
+            }
+            boosts += boostScore(atom, at: passage, explanation: &explanation) * atom.atom.weight
+        }
+        guard let field, frequency > 0 else { return boosts }
+        let length = Double(matcher.reader.fieldLength(field: field, passage: passage))
+        let s = bm25.score(frequency: frequency, documentFrequency: documentFrequency, length: length, field: field)
+        if explanation != nil {
+            let concept = clause.atoms.first?.atom.concept ?? "?"
+            explanation?.append(line(s, "concept \(concept) as one term, matched by " + names.joined(separator: " + "),
+                                     frequency, documentFrequency, length))
+        }
+        return s + boosts
     }
 
     private func score(_ atom: SegmentMatcher.AtomNodes, at passage: UInt32, explanation: inout [String]?) -> Double {
@@ -50,6 +88,12 @@ struct Scoring {
             }
             total += s
         }
+        return total + boostScore(atom, at: passage, explanation: &explanation)
+    }
+
+    /// The whole-word boosts of `atom` that match at `passage`.
+    private func boostScore(_ atom: SegmentMatcher.AtomNodes, at passage: UInt32, explanation: inout [String]?) -> Double {
+        var total = 0.0
         for k in atom.boosts.indices where atom.boosts[k].advance(to: passage) == passage {
             let boost = atom.boosts[k]
             let field = atom.boostLengthFields[k]

@@ -32,6 +32,15 @@ struct IndexCommand: ParsableCommand {
     @Option(help: "MiB a segment may hold in memory before it is written and a new one started.")
     var memoryBudget = IndexBuilder.defaultMemoryBudget >> 20
 
+    @Option(name: .customLong("concepts"), help: "A concept dictionary (Solr synonym syntax) to use as well; repeatable.")
+    var conceptFiles: [String] = []
+
+    @Flag(help: "Leave out the corpus' own dictionary (concepts.synonyms in the corpus folder).")
+    var noDefaultConcepts = false
+
+    @Flag(help: "Do not mine concepts from the corpus.")
+    var noMining = false
+
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
@@ -45,8 +54,11 @@ struct IndexCommand: ParsableCommand {
     }
 
     func run() throws {
-        let builder = IndexBuilder(corpus: URL(fileURLWithPath: corpus), index: URL(fileURLWithPath: index),
+        var builder = IndexBuilder(corpus: URL(fileURLWithPath: corpus), index: URL(fileURLWithPath: index),
                                    passageLimit: passageLimit, threads: threads, memoryBudget: memoryBudget << 20)
+        builder.conceptDictionaries = conceptFiles.map { URL(fileURLWithPath: $0) }
+        builder.usesDefaultConcepts = !noDefaultConcepts
+        builder.minesConcepts = !noMining
         let display = ProgressDisplay(quiet: quiet || json)
         let summary: BuildSummary
         do {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Hashi
 import HashiIndex
 
 /// `hashi verify`: checks every checksum and the structure of an index.
@@ -21,13 +22,14 @@ struct VerifyCommand: ParsableCommand {
     }
 
     func run() throws {
-        let problems = IndexDirectory(url: URL(fileURLWithPath: index)).verify()
+        let url = URL(fileURLWithPath: index)
+        let problems = IndexDirectory(url: url).verify().map(\.description) + ConceptTable.verify(index: url)
         if json {
-            print(try JSON.line(Report(ok: problems.isEmpty, problems: problems.map(\.description))))
+            print(try JSON.line(Report(ok: problems.isEmpty, problems: problems)))
         } else if problems.isEmpty {
             print("\(index): OK")
         } else {
-            for problem in problems { printError(problem.description) }
+            for problem in problems { printError(problem) }
         }
         if !problems.isEmpty {
             throw ExitCode(1)

@@ -1,0 +1,82 @@
+import Foundation
+import HashiConcepts
+import HashiIndex
+
+/// The concepts an index was built with, stored beside its segments in `concepts.map`: the
+/// concept map search expands queries with, and every mined pair with its evidence (for
+/// `hashi concepts mined`). The file is JSON followed by a 4-byte little-endian CRC-32C of it.
+public struct ConceptTable: Sendable, Codable {
+    /// The map used at query time (dictionaries + mined pairs above the threshold).
+    public var map: ConceptMap
+    /// Every mined pair, with its evidence, including those below the threshold.
+    public var mined: [MinedConcept]
+    /// The dictionary files that went in.
+    public var dictionaries: [String]
+    /// The confidence a mined pair needs to take part in search.
+    public var threshold: Double
+
+    /// The file name inside a generation directory.
+    public static let fileName = "concepts.map"
+
+    /// Creates a table.
+    public init(map: ConceptMap, mined: [MinedConcept], dictionaries: [String], threshold: Double) {
+        self.map = map
+        self.mined = mined
+        self.dictionaries = dictionaries
+        self.threshold = threshold
+    }
+
+    /// Writes the table into `directory`, flushes it to disk and returns its size in bytes.
+    @discardableResult
+    func write(to directory: URL) throws(IndexError) -> Int {
+        let path = directory.appendingPathComponent(Self.fileName).path
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var bytes: [UInt8]
+        do { bytes = [UInt8](try encoder.encode(self)) } catch {
+            throw .invalidInput("the concept table cannot be encoded: \(error)")
+        }
+        let crc = CRC32C.checksum(bytes)
+        withUnsafeBytes(of: crc.littleEndian) { bytes.append(contentsOf: $0) }
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+            throw .io(file: path, operation: "write the concept table", errno: errno)
+        }
+        if let handle = FileHandle(forWritingAtPath: path) {
+            try? handle.synchronize()
+            try? handle.close()
+        }
+        return bytes.count
+    }
+
+    /// Checks the concept table of the committed generation of the index at `index`: problems found
+    /// (empty when healthy or absent).
+    public static func verify(index: URL) -> [String] {
+        let directory = IndexDirectory(url: index)
+        guard let manifest = try? directory.readManifest() else { return [] }
+        do {
+            _ = try read(from: directory.generationURL(manifest.generation))
+            return []
+        } catch {
+            return [error.description]
+        }
+    }
+
+    /// Reads the table of the generation in `directory`; nil when the index has none (built before
+    /// concepts existed). A damaged file is an error naming it.
+    public static func read(from directory: URL) throws(IndexError) -> ConceptTable? {
+        let path = directory.appendingPathComponent(Self.fileName).path
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let bytes = [UInt8](data)
+        guard bytes.count >= 4 else { throw .corrupted(file: path, offset: 0, reason: "the concept table is truncated") }
+        let body = bytes[..<(bytes.count - 4)]
+        let stored = bytes[(bytes.count - 4)...].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }
+        guard CRC32C.checksum(body) == UInt32(littleEndian: stored) else {
+            throw .corrupted(file: path, offset: bytes.count - 4, reason: "checksum mismatch")
+        }
+        do {
+            return try JSONDecoder().decode(ConceptTable.self, from: Data(body))
+        } catch {
+            throw .corrupted(file: path, offset: 0, reason: "the concept table cannot be read (\(error))")
+        }
+    }
+}
