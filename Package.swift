@@ -41,6 +41,7 @@ let package = Package(
                 "Hashi",
                 "HashiAnalysis",
                 "HashiIndex",
+                "HashiConcepts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
