@@ -16,6 +16,28 @@ protocol MatchNode: AnyObject {
 /// The end of iteration.
 let exhausted: UInt32 = PostingsCursor.exhausted
 
+/// The first passage ≥ `target` on which all nodes stand, moving them there, or ``exhausted``:
+/// `advance(k, p)` moves node k to its first passage ≥ p; the cheapest node, `order[0]`, leads
+/// and the others skip ahead to it.
+@inline(__always)
+func firstCommonPassage(order: [Int], from target: UInt32, advance: (Int, UInt32) -> UInt32) -> UInt32 {
+    var candidate = advance(order[0], target)
+    var agreed = false
+    while !agreed {
+        if candidate == exhausted { return exhausted }
+        agreed = true
+        for k in order.dropFirst() {
+            let p = advance(k, candidate)
+            if p != candidate {
+                candidate = advance(order[0], p)
+                agreed = false
+                break
+            }
+        }
+    }
+    return candidate
+}
+
 /// One term's postings.
 final class TermNode: MatchNode {
     private var cursor: PostingsCursor
@@ -118,21 +140,8 @@ final class SequenceNode: MatchNode {
         if passage == exhausted { return exhausted }
         var target = target
         while true {
-            // All slots on one passage.
-            var candidate = slots[order[0]].advance(to: target)
-            var agreed = false
-            while !agreed {
-                if candidate == exhausted { passage = exhausted; return exhausted }
-                agreed = true
-                for k in order.dropFirst() {
-                    let p = slots[k].advance(to: candidate)
-                    if p != candidate {
-                        candidate = slots[order[0]].advance(to: p)
-                        agreed = false
-                        break
-                    }
-                }
-            }
+            let candidate = firstCommonPassage(order: order, from: target) { slots[$0].advance(to: $1) }
+            if candidate == exhausted { passage = exhausted; return exhausted }
             passage = candidate
             if checkPositions() { return passage }
             target = candidate &+ 1
@@ -206,21 +215,7 @@ final class ConjunctionNode: MatchNode {
 
     func advance(to target: UInt32) -> UInt32 {
         if passage == exhausted { return exhausted }
-        var candidate = children[order[0]].advance(to: target)
-        var agreed = false
-        while !agreed {
-            if candidate == exhausted { passage = exhausted; return exhausted }
-            agreed = true
-            for k in order.dropFirst() {
-                let p = children[k].advance(to: candidate)
-                if p != candidate {
-                    candidate = children[order[0]].advance(to: p)
-                    agreed = false
-                    break
-                }
-            }
-        }
-        passage = candidate
+        passage = firstCommonPassage(order: order, from: target) { children[$0].advance(to: $1) }
         return passage
     }
 }
