@@ -32,32 +32,51 @@ public enum AbbreviationMatcher {
     }
 
     /// Abbreviation ↔ expansion pairs of a corpus: for every abbreviation, every run of two or more
-    /// English words whose initials spell it. Title-case expansions (every content word capitalized)
-    /// get 0.85; lower-case ones 0.45 (often a coincidence). Deterministic, one pair per distinct
+    /// title-case English words (every content word capitalized) whose initials spell it, with
+    /// confidence 0.85. Lower-case runs are not considered: their matches are mostly coincidences
+    /// (`CC` ~ `common challenges`), and scanning every lower-case word of a large corpus for every
+    /// abbreviation would cost far more than they are worth. Deterministic, one pair per distinct
     /// (abbreviation, expansion).
     public static func pairs(in vocabulary: CorpusVocabulary) -> [MinedConcept] {
         var result: [MinedConcept] = []
-        for (abbreviation, abbreviationPlace) in vocabulary.abbreviations {
-            let letters = abbreviation.lowercased().filter { $0.isLetter || $0.isNumber }
-            guard letters.count >= 2, let initial = letters.first else { continue }
-            var seen: Set<String> = []
-            for run in vocabulary.englishRuns {
-                for start in run.words.indices where run.terms[start].first == initial {
-                    for length in 2...(letters.count + 4) where start + length <= run.words.count {
-                        let words = Array(run.words[start..<(start + length)])
-                        guard !words.contains(where: MemberKind.isAbbreviationShaped),
-                              matches(abbreviation: abbreviation, words: words) else { continue }
-                        let content = words.filter { !functionWords.contains($0.lowercased()) }
-                        let titleCase = content.allSatisfy { $0.first?.isUppercase == true }
-                        let lowerCase = content.allSatisfy { $0.first?.isLowercase == true }
-                        guard titleCase || lowerCase else { continue }
-                        let text = words.joined(separator: " ")
-                        guard seen.insert(text.lowercased()).inserted else { continue }
-                        result.append(MinedConcept(terms: [abbreviation, text], rule: .abbreviation,
-                                                   confidence: titleCase ? 0.85 : 0.45,
-                                                   evidence: [abbreviationPlace, run.evidence]))
+        // Candidate expansions by the initials they can spell: every run of 2…12 words starting
+        // with a capitalized word, keyed by the initials of its content words alone and by the
+        // initials of all its words (a function word may or may not give its letter). Each
+        // abbreviation then looks up its own letters instead of scanning the corpus.
+        var candidates: [String: [(run: Int, start: Int, length: Int)]] = [:]
+        for (r, run) in vocabulary.englishRuns.enumerated() {
+            for start in run.words.indices where run.words[start].first?.isUppercase == true {
+                var content = ""
+                var all = ""
+                for length in 1...12 where start + length <= run.words.count {
+                    let parts = run.words[start + length - 1].split(whereSeparator: { $0 == "-" }).map { $0.lowercased() }
+                    for part in parts {
+                        guard let initial = part.first else { continue }
+                        all.append(initial)
+                        if !functionWords.contains(part) { content.append(initial) }
+                    }
+                    guard length >= 2 else { continue }
+                    for key in Set([content, all]) where key.count >= 2 {
+                        candidates[key, default: []].append((r, start, length))
                     }
                 }
+            }
+        }
+        for (abbreviation, abbreviationPlace) in vocabulary.abbreviations {
+            let letters = String(abbreviation.lowercased().filter { $0.isLetter || $0.isNumber })
+            guard letters.count >= 2 else { continue }
+            var seen: Set<String> = []
+            for (r, start, length) in candidates[letters] ?? [] {
+                let run = vocabulary.englishRuns[r]
+                let words = Array(run.words[start..<(start + length)])
+                guard !words.contains(where: MemberKind.isAbbreviationShaped),
+                      matches(abbreviation: abbreviation, words: words) else { continue }
+                let content = words.filter { !functionWords.contains($0.lowercased()) }
+                guard content.allSatisfy({ $0.first?.isUppercase == true }) else { continue }
+                let text = words.joined(separator: " ")
+                guard seen.insert(text.lowercased()).inserted else { continue }
+                result.append(MinedConcept(terms: [abbreviation, text], rule: .abbreviation, confidence: 0.85,
+                                           evidence: [abbreviationPlace, run.evidence(words: start..<(start + length))]))
             }
         }
         return result

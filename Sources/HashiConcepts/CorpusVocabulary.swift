@@ -23,6 +23,21 @@ public struct CorpusVocabulary: Sendable {
         public var stems: [String]
         /// Where the run is.
         public var evidence: MiningEvidence
+        /// The line the run is on, and each word's UTF-16 range in it (for evidence of a part).
+        var line: String = ""
+        var wordRanges: [Range<Int>] = []
+
+        /// Where the words `words` (indices into ``words``) of the run stand, with the text around them.
+        public func evidence(words range: Range<Int>) -> MiningEvidence {
+            guard range.lowerBound < wordRanges.count, range.upperBound <= wordRanges.count, !range.isEmpty else {
+                return evidence
+            }
+            let u = Array(line.utf16)
+            let lower = max(0, wordRanges[range.lowerBound].lowerBound - 25)
+            let upper = min(u.count, wordRanges[range.upperBound - 1].upperBound + 25)
+            return MiningEvidence(document: evidence.document, line: evidence.line,
+                                  snippet: String(decoding: u[lower..<upper], as: UTF16.self))
+        }
     }
 
     /// Distinct katakana words, in order of first occurrence.
@@ -74,8 +89,10 @@ public struct CorpusVocabulary: Sendable {
                         if !joined {
                             flush()
                             run = EnglishRun(words: [], terms: [], stems: [], evidence: place(token.start, token.end))
+                            run!.line = line
                         }
                         run!.words.append(written)
+                        run!.wordRanges.append(token.start..<token.end)
                         run!.terms.append(token.term)
                         run!.stems.append(token.term)
                         lastEnd = token.end
@@ -103,10 +120,17 @@ public struct CorpusVocabulary: Sendable {
         for entry in other.abbreviations where seenAbbreviations.insert(entry.text.lowercased()).inserted {
             abbreviations.append(entry)
         }
-        for run in other.englishRuns where seenRuns.insert(run.terms.joined(separator: " ")).inserted {
+        for run in other.englishRuns where englishWordCount < Self.maximumEnglishWords
+            && seenRuns.insert(run.terms.joined(separator: " ")).inserted {
             englishRuns.append(run)
+            englishWordCount += run.words.count
         }
     }
+
+    /// English words ``append(_:)`` keeps at most: bounds the memory and time of corpus-wide mining
+    /// on large corpora (the first runs, in corpus order, are kept).
+    public static let maximumEnglishWords = 100_000
+    private var englishWordCount = 0
 
     private var seenKatakana: Set<String> = []
     private var seenAbbreviations: Set<String> = []

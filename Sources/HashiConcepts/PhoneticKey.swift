@@ -139,7 +139,8 @@ public final class PhoneticKey {
                     for spelled in Set(variants) {
                         let key = Self.consonantKey(spelled)
                         guard key.count >= 2 else { continue }
-                        byKey[key, default: []].append(Phrase(text: text, spelled: spelled, evidence: run.evidence))
+                        byKey[key, default: []].append(Phrase(text: text, spelled: spelled,
+                                                               evidence: run.evidence(words: start..<(start + length))))
                     }
                 }
             }

@@ -56,6 +56,9 @@ public struct IndexBuilder: Sendable {
     /// The confidence a mined pair needs to take part in search.
     public var miningThreshold = 0.6
 
+    /// Mined pairs kept in the index for review (`hashi concepts mined`), most confident first.
+    public static let maximumMinedPairsKept = 5_000
+
     /// The default concept dictionary's name inside the corpus folder. Its extension is not one
     /// Hashi indexes, so it is never a document.
     public static let defaultConceptsFileName = "concepts.synonyms"
@@ -63,6 +66,29 @@ public struct IndexBuilder: Sendable {
     /// One analysis thread per core plus the thread that adds to the segment (which is not busy
     /// all the time, so analysis can use the slack).
     public static var defaultThreads: Int { ProcessInfo.processInfo.activeProcessorCount + 1 }
+
+    /// A builder with the settings the index at `index` was last built with (passage limit,
+    /// concept dictionaries, mining), so that refreshing it keeps them; the defaults when there is
+    /// no readable index.
+    public init(refreshing index: URL, corpus: URL) {
+        self.init(corpus: corpus, index: index)
+        guard let manifest = try? IndexDirectory(url: index).readManifest() else { return }
+        if let limit = manifest.metadata[ManifestKey.passageLimit].flatMap(Int.init) { passageLimit = limit }
+        guard let configuration = manifest.metadata[ManifestKey.concepts] else { return }
+        let standard = corpus.appendingPathComponent(Self.defaultConceptsFileName).path
+        var files: [String] = []
+        for entry in configuration.split(separator: ";").map(String.init) {
+            if entry.hasPrefix("mining=") {
+                let value = entry.dropFirst("mining=".count)
+                minesConcepts = value != "off"
+                if let threshold = Double(value) { miningThreshold = threshold }
+            } else if let hash = entry.lastIndex(of: "#") {
+                files.append(String(entry[..<hash]))
+            }
+        }
+        usesDefaultConcepts = files.contains(standard)
+        conceptDictionaries = files.filter { $0 != standard }.map { URL(fileURLWithPath: $0) }
+    }
 
     /// Input bytes analysed per batch: bounds the memory analysed documents take before they are
     /// added to the segment.
@@ -269,7 +295,12 @@ public struct IndexBuilder: Sendable {
                 throw .invalidInput("concept mining failed: \(error)")
             }
         }
-        return ConceptTable(map: map, mined: mined, dictionaries: dictionaryFiles.map(\.path), threshold: miningThreshold)
+        // Keep the review list to what is worth reviewing: the most confident pairs, at most a
+        // bounded number (a large corpus yields many weak sound-alikes).
+        let reviewable = mined.filter { $0.confidence >= miningThreshold * 0.75 }
+            .sorted { $0.confidence > $1.confidence }.prefix(Self.maximumMinedPairsKept)
+        return ConceptTable(map: map, mined: Array(reviewable), dictionaries: dictionaryFiles.map(\.path),
+                            threshold: miningThreshold)
     }
 
     /// How a skipped file is remembered in the manifest: path, size and modification time, so that

@@ -88,9 +88,10 @@ final class SlotNode: MatchNode {
         return passage
     }
 
-    /// Occurrences of any alternative in the current passage.
+    /// Occurrences of the slot in the current passage: those of its most frequent alternative (a
+    /// word and its stem stand at the same positions; summing them would count a word twice).
     var frequency: UInt32 {
-        terms.reduce(0) { $0 + ($1.passage == passage ? $1.frequency : 0) }
+        terms.reduce(0) { max($0, $1.passage == passage ? $1.frequency : 0) }
     }
 
     /// The sorted positions of the alternatives in the current passage.

@@ -61,14 +61,16 @@ struct ConceptExpander {
                   (first...last).allSatisfy({ !consumed.contains($0) }) else { continue }
             let expansions = context.map.expansions(of: occurrence.key)
             guard !expansions.isEmpty else { continue }
-            let concept = context.map.concepts(containing: occurrence.key).first
-            let name = concept?.members.first?.text ?? occurrence.key.terms.joined(separator: " ")
+            let concepts = context.map.concepts(containing: occurrence.key)
+            // The query's own term names the concept: it is what the user asked about.
+            let name = clauses[first...last].map { $0.atoms[0].text }.joined(separator: " ")
             var atoms = [combined(clauses[first...last].map { $0.atoms[0] })]
             for expansion in expansions {
                 guard var atom = try planMember(expansion.text) else { continue }
                 atom.weight = expansion.confidence
                 atom.concept = name
-                let member = concept?.members.first { $0.key == expansion.key }
+                // The membership's source, from whichever of the term's concepts holds the member.
+                let member = concepts.lazy.compactMap { $0.members.first { $0.key == expansion.key } }.first
                 atom.origin = member.map { Self.describe($0.source) } ?? "concept member"
                 atoms.append(atom)
             }

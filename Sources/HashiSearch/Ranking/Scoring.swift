@@ -33,19 +33,27 @@ struct Scoring {
         var field: UInt8? = nil
         var names: [String] = []
         var boosts = 0.0
-        for atom in clause.atoms where atom.node.passage == passage {
+        for (a, atom) in clause.atoms.enumerated() where atom.node.passage == passage {
+            // An atom of several words (all must match) occurs as often as its rarest word.
+            var occurrences = Double.infinity
             for (k, sequences) in atom.segments.enumerated() {
+                var segment = 0.0
                 for j in sequences.indices where sequences[j].passage == passage {
-                    frequency += Double(sequences[j].frequency) * atom.atom.weight
+                    segment += Double(sequences[j].frequency)
                     documentFrequency = max(documentFrequency, atom.segmentFrequencies[k][j])
                     if field == nil { field = atom.segmentLengthFields[k][j] }
                 }
+                occurrences = min(occurrences, segment)
             }
+            if occurrences.isFinite { frequency += occurrences * atom.atom.weight }
             if explanation != nil {
                 let origin = atom.atom.origin.map { ", \($0)" } ?? ""
                 names.append(String(format: "%@ (weight %.2f%@)", atom.atom.text, atom.atom.weight, origin))
             }
-            boosts += boostScore(atom, at: passage, explanation: &explanation) * atom.atom.weight
+            // Only what the user wrote earns the whole-word bonus: members count inside the
+            // pseudo-term alone, so saying a concept in two languages does not outscore saying the
+            // query's term as often.
+            if a == 0 { boosts += boostScore(atom, at: passage, explanation: &explanation) }
         }
         guard let field, frequency > 0 else { return boosts }
         let length = Double(matcher.reader.fieldLength(field: field, passage: passage))

@@ -87,7 +87,7 @@ struct ConceptsCommand: ParsableCommand {
                 let used = pair.rule != .reading && pair.confidence >= table.threshold ? "*" : " "
                 print("\(used) \(pair.terms.joined(separator: " ~ "))  [\(pair.rule.rawValue), \(String(format: "%.2f", pair.confidence))]")
                 for evidence in pair.evidence.prefix(2) {
-                    print("      \(evidence.document):\(evidence.line)  …\(evidence.snippet.replacingNewlines())…")
+                    print("      \(evidence.document):\(evidence.line)  \(evidence.snippet.replacingNewlines())")
                 }
             }
         }

@@ -97,7 +97,8 @@ struct SearchCommand: ParsableCommand {
             if FileManager.default.fileExists(atPath: indexURL.appendingPathComponent("MANIFEST").path) { return }
             throw CLIError("\(corpus): no such corpus folder, and no index at \(index) to search")
         }
-        let builder = IndexBuilder(corpus: corpusURL, index: indexURL)
+        // Keep the settings the index was built with (dictionaries, mining, passage limit).
+        let builder = IndexBuilder(refreshing: indexURL, corpus: corpusURL)
         do {
             let status = try builder.status()
             guard status != .current else { return }
