@@ -129,7 +129,7 @@ public struct CorpusVocabulary: Sendable {
 
     /// English words ``append(_:)`` keeps at most: bounds the memory and time of corpus-wide mining
     /// on large corpora (the first runs, in corpus order, are kept).
-    public static let maximumEnglishWords = 100_000
+    public static let maximumEnglishWords = 20_000
     private var englishWordCount = 0
 
     private var seenKatakana: Set<String> = []

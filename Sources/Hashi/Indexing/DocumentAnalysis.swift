@@ -52,11 +52,14 @@ final class DocumentAnalysisWorker {
     let splitter: PassageSplitter
     /// Mines concepts from each document when set.
     let miner: ConceptMiner?
+    /// The documents whose words feed corpus-wide loanword and abbreviation mining.
+    let vocabularyDocuments: Set<String>
 
-    init(passageLimit: Int, mining: Bool) throws(ICUError) {
+    init(passageLimit: Int, mining: Bool, vocabularyDocuments: Set<String>) throws(ICUError) {
         analyzer = try Analyzer()
         splitter = try PassageSplitter(limit: passageLimit)
         miner = mining ? try ConceptMiner() : nil
+        self.vocabularyDocuments = vocabularyDocuments
     }
 
     /// Reads and analyses `file`; a problem with the file is returned as a warning.
@@ -96,7 +99,9 @@ final class DocumentAnalysisWorker {
             if let miner {
                 let text = source.units.withUnsafeBufferPointer { UTF16Conversion.string(from: $0) }
                 document.glosses = try miner.glosses(in: text, document: file.relativePath)
-                document.vocabulary = try miner.vocabulary(of: text, document: file.relativePath)
+                if vocabularyDocuments.contains(file.relativePath) {
+                    document.vocabulary = try miner.vocabulary(of: text, document: file.relativePath)
+                }
             }
         } catch {
             return .failure(CorpusWarning(path: file.relativePath, reason: error.description))

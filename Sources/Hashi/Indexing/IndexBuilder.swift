@@ -179,7 +179,7 @@ public struct IndexBuilder: Sendable {
         let totalBytes = files.reduce(0) { $0 + Int($1.size) }
         var bytesDone = 0
         var filesDone: Int
-        let workers = try makeWorkers()
+        let workers = try makeWorkers(vocabularyDocuments: Self.vocabularyDocuments(files))
 
         do {
             // Two-stage pipeline: while this thread adds batch k to the segment, the workers
@@ -317,11 +317,27 @@ public struct IndexBuilder: Sendable {
         }
     }
 
-    private func makeWorkers() throws(HashiError) -> [WorkerBox] {
+    /// Input whose words feed corpus-wide loanword and abbreviation mining: the first files of the
+    /// corpus (in its sorted order, so the result does not depend on threads) up to this size.
+    /// Glosses are mined from every file.
+    public static let vocabularyBytes = 1 << 20
+
+    static func vocabularyDocuments(_ files: [CorpusFile]) -> Set<String> {
+        var chosen: Set<String> = []
+        var bytes = 0
+        for file in files where bytes + Int(file.size) <= vocabularyBytes || chosen.isEmpty {
+            chosen.insert(file.relativePath)
+            bytes += Int(file.size)
+        }
+        return chosen
+    }
+
+    private func makeWorkers(vocabularyDocuments: Set<String>) throws(HashiError) -> [WorkerBox] {
         var workers: [WorkerBox] = []
         for _ in 0..<max(1, threads - 1) {
             do {
-                workers.append(WorkerBox(try DocumentAnalysisWorker(passageLimit: passageLimit, mining: minesConcepts)))
+                workers.append(WorkerBox(try DocumentAnalysisWorker(passageLimit: passageLimit, mining: minesConcepts,
+                                                                     vocabularyDocuments: vocabularyDocuments)))
             } catch {
                 throw .icu(error)
             }
