@@ -23,7 +23,8 @@ public final class SearchIndex: Sendable {
     private let analyzers: AnalyzerPool
     /// The concepts the index was built with (nil for an index without a concept table).
     public let concepts: ConceptTable?
-    private let conceptContext: ConceptContext?
+    /// The katakana words of the index, spelled out once on the first concept query.
+    private let loanwords: LoanwordCache
 
     /// Opens the index at `url`.
     /// - Throws: ``HashiError`` when there is no index, it is damaged or of another format, or it
@@ -41,9 +42,7 @@ public final class SearchIndex: Sendable {
         analyzers = AnalyzerPool()
         let generation = IndexDirectory(url: url).generationURL(opened.manifest.generation)
         do { concepts = try ConceptTable.read(from: generation) } catch { throw .index(error) }
-        conceptContext = concepts.map { table in
-            ConceptContext(map: table.map, katakanaWords: Self.katakanaWords(in: opened.segments))
-        }
+        loanwords = LoanwordCache(words: { Self.katakanaWords(in: opened.segments) })
     }
 
     /// The katakana words of the index: word-field terms starting with a katakana letter.
@@ -169,10 +168,29 @@ public final class SearchIndex: Sendable {
 extension SearchIndex {
     /// A planner for one query, with the index's concepts in concept mode.
     fileprivate func planner(_ analyzer: Analyzer, _ mode: SearchMode) throws(QueryError) -> QueryPlanner {
-        guard mode == .concept, let conceptContext else { return QueryPlanner(analyzer: analyzer, mode: mode) }
-        let phonetic: PhoneticKey
-        do { phonetic = try analyzers.phoneticKey() } catch { throw .analysisFailed(error.description) }
-        return QueryPlanner(analyzer: analyzer, mode: mode, concepts: conceptContext, phonetic: phonetic)
+        guard mode == .concept, let table = concepts else { return QueryPlanner(analyzer: analyzer, mode: mode) }
+        let index: LoanwordIndex
+        do { index = try loanwords.index() } catch { throw .analysisFailed(error.description) }
+        return QueryPlanner(analyzer: analyzer, mode: mode, concepts: ConceptContext(map: table.map, loanwords: index))
+    }
+}
+
+/// The index's katakana words by sound, built once (spelling every word out through ICU costs
+/// too much to do per query) on first use, from any thread.
+final class LoanwordCache: @unchecked Sendable {
+    private let words: @Sendable () -> [String]
+    private var built: LoanwordIndex?
+    private let lock = NSLock()
+
+    init(words: @escaping @Sendable () -> [String]) { self.words = words }
+
+    func index() throws(ICUError) -> LoanwordIndex {
+        lock.lock()
+        defer { lock.unlock() }
+        if let built { return built }
+        let index = try LoanwordIndex(katakanaWords: words(), using: PhoneticKey())
+        built = index
+        return index
     }
 }
 
@@ -180,25 +198,7 @@ extension SearchIndex {
 /// query would cost more than the query).
 final class AnalyzerPool: @unchecked Sendable {
     private var idle: [Analyzer] = []
-    private var phoneticKeys: [ObjectIdentifier: PhoneticKey] = [:]
     private let lock = NSLock()
-
-    /// A phonetic key for the calling thread (ICU transliterators are not thread-safe; each thread
-    /// keeps its own).
-    func phoneticKey() throws(ICUError) -> PhoneticKey {
-        let thread = ObjectIdentifier(Thread.current)
-        lock.lock()
-        if let key = phoneticKeys[thread] {
-            lock.unlock()
-            return key
-        }
-        lock.unlock()
-        let key = try PhoneticKey()
-        lock.lock()
-        phoneticKeys[thread] = key
-        lock.unlock()
-        return key
-    }
 
     func take() throws(ICUError) -> Analyzer {
         lock.lock()

@@ -6,16 +6,16 @@ import HashiConcepts
 public struct ConceptContext: Sendable {
     /// The index's concepts (dictionaries and mined pairs).
     public var map: ConceptMap
-    /// The katakana words of the index (word-stream terms), for query-time loanword matching.
-    public var katakanaWords: [String]
+    /// The katakana words of the index (word-stream terms) by sound, for query-time loanword matching.
+    public var loanwords: LoanwordIndex
 
     /// The smallest phonetic similarity for a query-time loanword match.
     public static let minimumLoanwordSimilarity = 0.8
 
     /// Creates a context.
-    public init(map: ConceptMap, katakanaWords: [String]) {
+    public init(map: ConceptMap, loanwords: LoanwordIndex) {
         self.map = map
-        self.katakanaWords = katakanaWords
+        self.loanwords = loanwords
     }
 }
 
@@ -25,7 +25,6 @@ public struct ConceptContext: Sendable {
 struct ConceptExpander {
     let analyzer: Analyzer
     let context: ConceptContext
-    let phonetic: PhoneticKey
     /// Plans one member's text (as a phrase).
     let planMember: (String) throws(QueryError) -> PlannedAtom?
 
@@ -88,13 +87,8 @@ struct ConceptExpander {
                 guard run.count == length, run.allSatisfy({ eligible(clauses[$0]) && !consumed.contains($0) && isEnglish(clauses[$0].atoms[0]) })
                 else { continue }
                 let phrase = run.map { clauses[$0].atoms[0].text }.joined(separator: " ")
-                let candidates: [PhoneticMatch]
-                do {
-                    candidates = try phonetic.katakanaCandidates(forEnglish: phrase, among: context.katakanaWords,
-                                                                 minimumSimilarity: ConceptContext.minimumLoanwordSimilarity)
-                } catch {
-                    throw .analysisFailed(error.description)
-                }
+                let candidates = context.loanwords.candidates(forEnglish: phrase,
+                                                              minimumSimilarity: ConceptContext.minimumLoanwordSimilarity)
                 guard let best = candidates.first else { continue }
                 var atoms = [combined(run.map { clauses[$0].atoms[0] })]
                 for candidate in candidates.prefix(3) where candidate.similarity >= best.similarity - 0.02 {

@@ -33,15 +33,13 @@ public struct QueryPlanner {
     private let analyzer: Analyzer
     private let mode: SearchMode
     private let concepts: ConceptContext?
-    private let phonetic: PhoneticKey?
 
-    /// A planner that analyses with `analyzer` (one per thread). In concept mode, `concepts` (with
-    /// `phonetic`, one per thread) expands query terms to the members of their concepts.
-    public init(analyzer: Analyzer, mode: SearchMode, concepts: ConceptContext? = nil, phonetic: PhoneticKey? = nil) {
+    /// A planner that analyses with `analyzer` (one per thread). In concept mode, `concepts`
+    /// expands query terms to the members of their concepts.
+    public init(analyzer: Analyzer, mode: SearchMode, concepts: ConceptContext? = nil) {
         self.analyzer = analyzer
         self.mode = mode
         self.concepts = concepts
-        self.phonetic = phonetic
     }
 
     /// The plan of `query`.
@@ -58,8 +56,8 @@ public struct QueryPlanner {
         }
         // Clauses made only of punctuation are not terms at all: drop them.
         clauses = clauses.filter { !$0.atoms.isEmpty }
-        if mode == .concept, let concepts, let phonetic {
-            let expander = ConceptExpander(analyzer: analyzer, context: concepts, phonetic: phonetic) { (text) throws(QueryError) in
+        if mode == .concept, let concepts {
+            let expander = ConceptExpander(analyzer: analyzer, context: concepts) { (text) throws(QueryError) in
                 try self.plan(Query.Atom(text: text, isPhrase: true, isPrefix: false))
             }
             clauses = try expander.expand(clauses)
