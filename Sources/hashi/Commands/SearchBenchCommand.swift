@@ -39,6 +39,9 @@ struct SearchBenchCommand: ParsableCommand {
     @Flag(help: "Skip the recall/precision scan.")
     var noRecall = false
 
+    @Flag(help: "List passages the recall scan expected but the search missed (a few per query).")
+    var showMisses = false
+
     @Option(help: "Also list the N slowest queries (keyword mode, ranked ids).")
     var slowest = 0
 
@@ -46,7 +49,7 @@ struct SearchBenchCommand: ParsableCommand {
     private var slowestQueries: [(Double, String)] = []
 
     enum CodingKeys: String, CodingKey {
-        case index, queries, runs, threads, json, noRecall, slowest
+        case index, queries, runs, threads, json, noRecall, showMisses, slowest
     }
 
     struct Latency: Encodable {
@@ -174,6 +177,11 @@ struct SearchBenchCommand: ParsableCommand {
             }
             let found: Set<Int>
             do { found = Set(try searchIndex.matchingPassages(query, mode: .keyword)) } catch { throw CLIError(error.description) }
+            if showMisses {
+                for id in substring.subtracting(found).sorted().prefix(3) where !language.isEmpty {
+                    printError("missed for \(query): passage \(id): \(texts[id].prefix(160))")
+                }
+            }
             truePositives[language, default: 0] += found.intersection(substring).count
             relevant[language, default: 0] += substring.count
             matched[language, default: 0] += found.count
@@ -186,7 +194,7 @@ struct SearchBenchCommand: ParsableCommand {
             let r = Double(truePositives[language] ?? 0) / Double(max(relevant[language] ?? 0, 1))
             let rw = Double(truePositivesWord[language] ?? 0) / Double(max(relevantWord[language] ?? 0, 1))
             let p = Double(truePositives[language] ?? 0) / Double(max(matched[language] ?? 0, 1))
-            result[language] = Exactness(recall: r, recall_word: language == "en" ? rw : nil, precision: p,
+            result[language] = Exactness(recall: r, recall_word: rw, precision: p,
                                          zero_hit_queries: zero[language] ?? 0)
         }
         return result
