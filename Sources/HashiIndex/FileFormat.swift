@@ -80,23 +80,25 @@ struct FileImage {
 
 /// File-system helpers with typed errors.
 enum FileIO {
+    /// Writes all of `bytes` to `fd` (retrying short writes and EINTR); the error, if any.
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) -> IndexError? {
+        var done = 0
+        while done < bytes.count, let base = bytes.baseAddress {
+            let n = write(fd, base + done, bytes.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return .io(file: path, operation: "write", errno: errno)
+            }
+            done += n
+        }
+        return nil
+    }
+
     /// Writes `bytes` to `path` (create/truncate, mode 0644) and fsyncs it.
     static func writeFile(_ path: String, _ bytes: [UInt8]) throws(IndexError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .io(file: path, operation: "open for writing", errno: errno) }
-        var failure: IndexError?
-        bytes.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count, let base = raw.baseAddress {
-                let n = write(fd, base + done, raw.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = .io(file: path, operation: "write", errno: errno)
-                    return
-                }
-                done += n
-            }
-        }
+        var failure: IndexError? = bytes.withUnsafeBytes { writeAll(fd, $0, path: path) }
         if failure == nil, fsync(fd) != 0 { failure = .io(file: path, operation: "fsync", errno: errno) }
         if close(fd) != 0, failure == nil { failure = .io(file: path, operation: "close", errno: errno) }
         if let failure { throw failure }
@@ -291,20 +293,7 @@ final class FileSink {
 
     private func flush(checksum: Bool) throws(IndexError) {
         if checksum { crc = buffer.withUnsafeBytes { CRC32C.update(crc, $0) } }
-        var failure: IndexError?
-        buffer.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count, let base = raw.baseAddress {
-                let n = write(fd, base + done, raw.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = .io(file: path, operation: "write", errno: errno)
-                    return
-                }
-                done += n
-            }
-        }
-        if let failure { throw failure }
+        if let failure = buffer.withUnsafeBytes({ FileIO.writeAll(fd, $0, path: path) }) { throw failure }
         flushed += buffer.count
         buffer.removeAll(keepingCapacity: true)
     }

@@ -38,6 +38,18 @@ func firstCommonPassage(order: [Int], from target: UInt32, advance: (Int, UInt32
     return candidate
 }
 
+/// Union: advances every one of `count` nodes (`advance(k)`) and returns the lowest passage any
+/// stands on, or ``exhausted``.
+@inline(__always)
+func lowestPassage(count: Int, advance: (Int) -> UInt32) -> UInt32 {
+    var lowest = exhausted
+    for k in 0..<count {
+        let p = advance(k)
+        if p < lowest { lowest = p }
+    }
+    return lowest
+}
+
 /// One term's postings.
 final class TermNode: MatchNode {
     private var cursor: PostingsCursor
@@ -79,12 +91,7 @@ final class SlotNode: MatchNode {
 
     func advance(to target: UInt32) -> UInt32 {
         if passage == exhausted { return exhausted }
-        var lowest = exhausted
-        for term in terms {
-            let p = term.advance(to: target)
-            if p < lowest { lowest = p }
-        }
-        passage = lowest
+        passage = lowestPassage(count: terms.count) { terms[$0].advance(to: target) }
         return passage
     }
 
@@ -235,12 +242,7 @@ final class UnionNode: MatchNode {
 
     func advance(to target: UInt32) -> UInt32 {
         if passage == exhausted { return exhausted }
-        var lowest = exhausted
-        for child in children {
-            let p = child.advance(to: target)
-            if p < lowest { lowest = p }
-        }
-        passage = lowest
+        passage = lowestPassage(count: children.count) { children[$0].advance(to: target) }
         return passage
     }
 }
