@@ -35,4 +35,18 @@ struct BenchCommandTests {
         #expect(result.status != 0)
         #expect(result.stderr.contains("/nonexistent/corpus"))
     }
+
+    @Test func benchIndexReportsEachThreadCount() throws {
+        let directory = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "サイバー攻撃に対する信頼醸成措置について述べる。\n\nConfidence building measures.".write(
+            to: directory.appendingPathComponent("a.txt"), atomically: true, encoding: .utf8)
+        let result = try CLIRunner.run(["bench", "index", "--corpus", directory.path, "--threads", "1", "2",
+                                        "--runs", "1", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let rows = try #require(object?["index"] as? [[String: Any]])
+        #expect(rows.map { $0["threads"] as? Int } == [1, 2])
+        #expect(rows.allSatisfy { ($0["megabytesPerSecond"] as? Double ?? 0) > 0 && ($0["indexRatio"] as? Double ?? 0) > 0 })
+    }
 }
