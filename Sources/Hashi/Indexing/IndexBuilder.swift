@@ -47,6 +47,10 @@ public struct IndexBuilder: Sendable {
     /// started: this bounds the build's memory whatever the corpus size.
     public var memoryBudget: Int
 
+    /// Corpora up to this size are built with twice the default budget, which keeps them in one
+    /// segment (measured: a 19.6 MB corpus peaks at about 140 MB).
+    public static let singleSegmentCorpusBytes = 32 << 20
+
     /// The default ``memoryBudget``: 32 MiB (measured: peak RSS about 125 MB for a 19.6 MB corpus
     /// and about 165 MB for twenty times that).
     public static let defaultMemoryBudget = 32 << 20
@@ -177,11 +181,15 @@ public struct IndexBuilder: Sendable {
         var vocabulary = CorpusVocabulary()
         var conceptBytes = 0
 
+        let totalBytes = files.reduce(0) { $0 + Int($1.size) }
         var segments = SegmentSink(directory: build.directory)
+        // A corpus small enough to fit one segment of twice the default budget gets one segment
+        // (searching one is faster); larger corpora keep the budget, which bounds memory.
+        let budget = memoryBudget == Self.defaultMemoryBudget && totalBytes <= Self.singleSegmentCorpusBytes
+            ? 2 * memoryBudget : memoryBudget
         var warnings = scanWarnings
         var skipped: [String] = []
         var indexedBytes = 0
-        let totalBytes = files.reduce(0) { $0 + Int($1.size) }
         var bytesDone = 0
         var filesDone: Int
         let workers = try makeWorkers(vocabularyDocuments: Self.vocabularyDocuments(files))
@@ -203,7 +211,7 @@ public struct IndexBuilder: Sendable {
                         glosses += document.glosses
                         if let words = document.vocabulary { vocabulary.append(words) }
                         // Bounded memory: a full segment goes to disk and a new one starts.
-                        if segments.writer.estimatedMemoryBytes > memoryBudget { try segments.flush() }
+                        if segments.writer.estimatedMemoryBytes > budget { try segments.flush() }
                     case .failure(let warning):
                         warnings.append(warning)
                         skipped.append(Self.skippedEntry(file))
