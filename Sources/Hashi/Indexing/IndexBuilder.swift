@@ -109,6 +109,13 @@ public struct IndexBuilder: Sendable {
         return status(of: files)
     }
 
+    /// Whether `opened`, an index already open for searching, matches the corpus: as ``status()``,
+    /// without opening (and checksumming) the index files a second time.
+    public func status(of opened: SearchIndex) throws(HashiError) -> IndexStatus {
+        let (files, _) = try scan()
+        return status(of: files, manifest: opened.manifest, segments: opened.searcher.segments)
+    }
+
     private func status(of files: [CorpusFile]) -> IndexStatus {
         let directory = IndexDirectory(url: index)
         guard directory.exists else { return .missing }
@@ -118,6 +125,11 @@ public struct IndexBuilder: Sendable {
         } catch {
             return .stale("the index cannot be opened (\(error))")
         }
+        return status(of: files, manifest: opened.manifest, segments: opened.segments)
+    }
+
+    private func status(of files: [CorpusFile], manifest: Manifest, segments: [SegmentReader]) -> IndexStatus {
+        let opened = (manifest: manifest, segments: segments)
         guard opened.manifest.metadata[ManifestKey.analyzer] == Analyzer.version else {
             return .stale("it was built by another analyzer version")
         }

@@ -19,7 +19,7 @@ public final class SearchIndex: Sendable {
     public let url: URL
     /// The manifest of the opened generation.
     public let manifest: Manifest
-    private let searcher: Searcher
+    let searcher: Searcher
     private let analyzers: AnalyzerPool
     /// The concepts the index was built with (nil for an index without a concept table).
     public let concepts: ConceptTable?
@@ -80,34 +80,19 @@ public final class SearchIndex: Sendable {
     /// (what the latency benchmark measures, like the anchors' "top 10 ids").
     public func rankedPassages(_ query: String, mode: SearchMode = .concept, limit: Int = 10,
                                offset: Int = 0) throws(HashiError) -> (total: Int, passages: [(id: Int, score: Double)]) {
-        let analyzer: Analyzer
-        do { analyzer = try analyzers.take() } catch { throw .icu(error) }
-        defer { analyzers.put(analyzer) }
-        do {
-            let plan = try planner(analyzer, mode).plan(QueryParser.parse(query))
-            let found = try searcher.search(plan, limit: min(max(limit, 0), 1_000), offset: max(offset, 0))
-            var bases: [Int] = []
-            var total = 0
-            for segment in searcher.segments {
-                bases.append(total)
-                total += segment.passageCount
+        try withPlan(query, mode) { (plan, _) throws(HashiError) in
+            let found: (total: Int, hits: [Hit])
+            do throws(QueryError) { found = try searcher.search(plan, limit: min(max(limit, 0), 1_000), offset: max(offset, 0)) } catch {
+                throw .query(error)
             }
-            return (found.total, found.hits.map { (bases[$0.segment] + Int($0.passage), $0.score) })
-        } catch {
-            throw .query(error)
+            return (found.total, found.hits.map { (searcher.indexWideID(of: $0), $0.score) })
         }
     }
 
     /// The index-wide ids of every passage matching `query`, ascending (for evaluation: no ranking).
     public func matchingPassages(_ query: String, mode: SearchMode = .concept) throws(HashiError) -> [Int] {
-        let analyzer: Analyzer
-        do { analyzer = try analyzers.take() } catch { throw .icu(error) }
-        defer { analyzers.put(analyzer) }
-        do {
-            let plan = try planner(analyzer, mode).plan(QueryParser.parse(query))
-            return try searcher.allMatches(plan).map(Int.init)
-        } catch {
-            throw .query(error)
+        try withPlan(query, mode) { (plan, _) throws(HashiError) in
+            do throws(QueryError) { return try searcher.allMatches(plan).map(Int.init) } catch { throw .query(error) }
         }
     }
 
@@ -126,46 +111,53 @@ public final class SearchIndex: Sendable {
                        explain: Bool = false, highlight: Bool = true) throws(HashiError) -> SearchResults {
         let limit = min(max(limit, 0), 1_000)
         let offset = max(offset, 0)
-        let analyzer: Analyzer
-        do { analyzer = try analyzers.take() } catch { throw .icu(error) }
-        defer { analyzers.put(analyzer) }
-        let plan: SearchPlan
-        let found: (total: Int, hits: [Hit])
-        do {
-            plan = try planner(analyzer, mode).plan(QueryParser.parse(query))
-            found = try searcher.search(plan, limit: limit, offset: offset, explain: explain)
-        } catch {
-            throw .query(error)
-        }
-        var results: [SearchResult] = []
-        for (k, hit) in found.hits.enumerated() {
-            let segment = searcher.segments[hit.segment]
-            guard let passage = segment.passage(hit.passage), let document = segment.document(passage.document) else {
-                throw .index(.corrupted(file: segment.directory.path + "/" + segment.name, offset: 0,
-                                        reason: "passage \(hit.passage) cannot be read"))
+        return try withPlan(query, mode) { (plan, analyzer) throws(HashiError) in
+            let found: (total: Int, hits: [Hit])
+            do throws(QueryError) { found = try searcher.search(plan, limit: limit, offset: offset, explain: explain) } catch {
+                throw .query(error)
             }
-            var matches: [SearchMatch] = []
-            var snippet = Snippet(of: Array(passage.text.unicodeScalars), matches: [])
-            if highlight {
-                let spans: [MatchSpan]
-                do { spans = try Highlighter(analyzer: analyzer).spans(of: plan, in: passage.text) } catch { throw .icu(error) }
-                let offsets = ScalarOffsets(passage.text)
-                matches = spans.map {
-                    SearchMatch(start: offsets.scalarOffset(ofUTF16: $0.start), end: offsets.scalarOffset(ofUTF16: $0.end),
-                                term: $0.term, concept: $0.concept)
+            var results: [SearchResult] = []
+            for (k, hit) in found.hits.enumerated() {
+                let segment = searcher.segments[hit.segment]
+                guard let passage = segment.passage(hit.passage), let document = segment.document(passage.document) else {
+                    throw .index(.corrupted(file: segment.directory.path + "/" + segment.name, offset: 0,
+                                            reason: "passage \(hit.passage) cannot be read"))
                 }
-                snippet = Snippet(of: Array(passage.text.unicodeScalars), matches: matches.map { $0.start..<$0.end })
+                var matches: [SearchMatch] = []
+                var snippet = Snippet(of: Array(passage.text.unicodeScalars), matches: [])
+                if highlight {
+                    let spans: [MatchSpan]
+                    do throws(ICUError) { spans = try Highlighter(analyzer: analyzer).spans(of: plan, in: passage.text) } catch { throw .icu(error) }
+                    let offsets = ScalarOffsets(passage.text)
+                    matches = spans.map {
+                        SearchMatch(start: offsets.scalarOffset(ofUTF16: $0.start), end: offsets.scalarOffset(ofUTF16: $0.end),
+                                    term: $0.term, concept: $0.concept)
+                    }
+                    snippet = Snippet(of: Array(passage.text.unicodeScalars), matches: matches.map { $0.start..<$0.end })
+                }
+                results.append(SearchResult(rank: offset + k + 1, score: (hit.score * 1000).rounded() / 1000,
+                                            document: document.path, passage: Int(passage.ordinal), line: Int(passage.line),
+                                            text: passage.text, snippet: snippet.text, matches: matches,
+                                            explanation: explain ? hit.explanation : nil, snippetMatches: snippet.matches))
             }
-            results.append(SearchResult(rank: offset + k + 1, score: (hit.score * 1000).rounded() / 1000,
-                                        document: document.path, passage: Int(passage.ordinal), line: Int(passage.line),
-                                        text: passage.text, snippet: snippet.text, matches: matches,
-                                        explanation: explain ? hit.explanation : nil, snippetMatches: snippet.matches))
+            return SearchResults(query: query, mode: mode, total: found.total, results: results)
         }
-        return SearchResults(query: query, mode: mode, total: found.total, results: results)
     }
 }
 
 extension SearchIndex {
+    /// Runs `body` with `query` planned in `mode` and the analyzer that planned it (taken from the
+    /// pool and returned afterwards).
+    fileprivate func withPlan<T>(_ query: String, _ mode: SearchMode,
+                                 _ body: (SearchPlan, Analyzer) throws(HashiError) -> T) throws(HashiError) -> T {
+        let analyzer: Analyzer
+        do { analyzer = try analyzers.take() } catch { throw .icu(error) }
+        defer { analyzers.put(analyzer) }
+        let plan: SearchPlan
+        do { plan = try planner(analyzer, mode).plan(QueryParser.parse(query)) } catch { throw .query(error) }
+        return try body(plan, analyzer)
+    }
+
     /// A planner for one query, with the index's concepts in concept mode.
     fileprivate func planner(_ analyzer: Analyzer, _ mode: SearchMode) throws(QueryError) -> QueryPlanner {
         guard mode == .concept, let table = concepts else { return QueryPlanner(analyzer: analyzer, mode: mode) }

@@ -90,6 +90,11 @@ public struct Searcher: Sendable {
         return (total, Array(page))
     }
 
+    /// The index-wide id of a hit (passages are numbered across the segments in order).
+    public func indexWideID(of hit: Hit) -> Int {
+        Int(bases[hit.segment]) + Int(hit.passage)
+    }
+
     /// Every passage matching `plan`, as index-wide ids in ascending order (no scoring).
     public func allMatches(_ plan: SearchPlan) throws(QueryError) -> [UInt32] {
         let stats = try Statistics(plan: plan, segments: segments)

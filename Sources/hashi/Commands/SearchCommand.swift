@@ -60,10 +60,14 @@ struct SearchCommand: ParsableCommand {
     func run() throws {
         let text = try queryText()
         let indexURL = URL(fileURLWithPath: index)
-        if !noRefresh { try refreshIndex(indexURL) }
+        let ranking = RankingParameters(k1: k1, b: b)
+        // Open the index once: the staleness check reuses it, and only a rebuild opens it again.
+        var opened = try? SearchIndex(at: indexURL, ranking: ranking)
+        if !noRefresh, try refreshIndex(indexURL, opened: opened) { opened = nil }
         let results: SearchResults
         do {
-            let searchIndex = try SearchIndex(at: indexURL, ranking: RankingParameters(k1: k1, b: b))
+            let searchIndex: SearchIndex
+            if let opened { searchIndex = opened } else { searchIndex = try SearchIndex(at: indexURL, ranking: ranking) }
             results = try searchIndex.search(text, mode: mode, limit: limit, offset: offset, explain: explain)
         } catch {
             throw CLIError(error.description)
@@ -91,27 +95,31 @@ struct SearchCommand: ParsableCommand {
     }
 
     /// Builds the index when it is missing or stale, saying so on standard error.
-    private func refreshIndex(_ indexURL: URL) throws {
+    /// Rebuilds the index if it is missing or stale; returns whether it did.
+    private func refreshIndex(_ indexURL: URL, opened: SearchIndex?) throws -> Bool {
         let corpusURL = URL(fileURLWithPath: corpus)
         guard FileManager.default.fileExists(atPath: corpusURL.path) else {
-            if FileManager.default.fileExists(atPath: indexURL.appendingPathComponent("MANIFEST").path) { return }
+            if FileManager.default.fileExists(atPath: indexURL.appendingPathComponent("MANIFEST").path) { return false }
             throw CLIError("\(corpus): no such corpus folder, and no index at \(index) to search")
         }
         // Keep the settings the index was built with (dictionaries, mining, passage limit).
         let builder = IndexBuilder(refreshing: indexURL, corpus: corpusURL)
         do {
-            let status = try builder.status()
-            guard status != .current else { return }
+            let status: IndexStatus
+            if let opened { status = try builder.status(of: opened) } else { status = try builder.status() }
+            guard status != .current else { return false }
             let why = switch status {
             case .missing: "there is no index yet"
             case .stale(let reason): reason
             case .current: ""
             }
             printError("Building the index of \(corpus) into \(index) (\(why))…")
-            let summary = try builder.build()
+            // Known to be stale: build without checking again.
+            let summary = try builder.build(full: true)
             for warning in summary.warnings { printError("warning: \(warning)") }
             printError(String(format: "Indexed %d documents, %d passages in %.2f s.", summary.documents,
                               summary.passages, summary.seconds))
+            return true
         } catch {
             throw CLIError(error.description)
         }
