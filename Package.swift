@@ -32,7 +32,8 @@ let package = Package(
         .target(name: "HashiAnalysis", dependencies: ["ICUFacade"]),
         .target(name: "HashiDocuments", dependencies: ["HashiAnalysis"]),
         .target(name: "HashiIndex", dependencies: ["CZlib"]),
-        .target(name: "HashiConcepts", dependencies: ["HashiAnalysis"]),
+        // Resources/SudachiDict: the built-in background dictionary (Apache-2.0, with its LICENSE and NOTICE).
+        .target(name: "HashiConcepts", dependencies: ["HashiAnalysis"], resources: [.copy("Resources/SudachiDict")]),
         .target(name: "HashiSearch", dependencies: ["HashiAnalysis", "HashiIndex", "HashiConcepts"]),
         .target(name: "Hashi", dependencies: ["HashiAnalysis", "HashiDocuments", "HashiIndex", "HashiConcepts", "HashiSearch"]),
         .executableTarget(

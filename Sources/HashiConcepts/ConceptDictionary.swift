@@ -185,12 +185,20 @@ public enum ConceptDictionary {
         for concept in map.concepts {
             var inputs: [String] = []
             var outputs: [String] = []
+            var equivalents: [String] = []
             var done: Set<String> = []
             for member in concept.members {
                 let id = "\(member.role.rawValue)\u{0}\(member.key.description)"
                 guard done.insert(id).inserted else { continue }
-                if member.role == .inputOnly { inputs.append(escape(member.text)) } else { outputs.append(escape(member.text)) }
+                switch member.role {
+                case .inputOnly: inputs.append(escape(member.text))
+                case .equivalent: outputs.append(escape(member.text)); equivalents.append(escape(member.text))
+                case .expansionOnly: outputs.append(escape(member.text))
+                }
             }
+            // Expansion-only members (which Solr cannot mark) go on the right of a one-way rule whose
+            // left side is every member that triggers the concept.
+            if inputs.isEmpty && equivalents.count < outputs.count { inputs = equivalents }
             guard Set(concept.keys).count >= 2, !outputs.isEmpty else { continue }
             var sources: [String] = []
             for member in concept.members where !sources.contains(member.source.place) { sources.append(member.source.place) }

@@ -12,6 +12,14 @@ public struct ConceptMember: Sendable, Hashable, Codable {
         /// Finding the member finds the concept, but the member is not an expansion of the others
         /// (the left side of Solr's `a, b => c`: `a` expands to `c`, `c` does not expand to `a`).
         case inputOnly
+        /// The member is one of the concept's expansions, but finding it does not find the concept
+        /// (SudachiDict's expansion control 1: `精算` is expanded to from `支払い`, never from itself).
+        case expansionOnly
+
+        /// Whether finding the member finds the concept.
+        public var triggers: Bool { self != .expansionOnly }
+        /// Whether the member is one of the concept's expansions.
+        public var expands: Bool { self != .inputOnly }
     }
 
     /// The term as written in its source.
@@ -29,10 +37,12 @@ public struct ConceptMember: Sendable, Hashable, Codable {
     public var source: ConceptSource
     /// How sure the membership is, 0…1 (1 for dictionary entries).
     public var confidence: Double
+    /// How the form relates to the concept's other members, when the source says (SudachiDict does).
+    public var form: MemberForm?
 
     /// A member with every field given (the confidence is clamped to 0…1; NaN becomes 0).
     public init(text: String, key: ConceptKey, stems: ConceptKey? = nil, kind: MemberKind, role: Role = .equivalent,
-                source: ConceptSource, confidence: Double) {
+                source: ConceptSource, confidence: Double, form: MemberForm? = nil) {
         self.text = text
         self.key = key
         self.stems = stems ?? key
@@ -40,13 +50,18 @@ public struct ConceptMember: Sendable, Hashable, Codable {
         self.role = role
         self.source = source
         self.confidence = confidence.isNaN ? 0 : min(max(confidence, 0), 1)
+        self.form = form
     }
+
+    /// Whether the member may be offered as a suggestion: misuses and misspellings match documents
+    /// but are never shown.
+    public var isSuggestible: Bool { form?.isSuggestible ?? true }
 
     /// A member for `text`, normalized and classified with `analyzer`.
     /// - Throws: ``ConceptError/noTerms(text:source:)`` when `text` has no searchable terms (only
     ///   punctuation or spaces), ``ConceptError/icu(_:)`` when ICU fails.
     public init(text: String, role: Role = .equivalent, source: ConceptSource, confidence: Double,
-                using analyzer: Analyzer) throws(ConceptError) {
+                form: MemberForm? = nil, using analyzer: Analyzer) throws(ConceptError) {
         let tokens: [Token]
         do { tokens = try analyzer.tokens(of: text) } catch { throw .icu("\(error)") }
         var words: [Token] = []
@@ -64,7 +79,8 @@ public struct ConceptMember: Sendable, Hashable, Codable {
         }
         guard !words.isEmpty else { throw .noTerms(text: text, source: source) }
         self.init(text: text, key: ConceptKey(terms: words.map(\.term)), stems: ConceptKey(terms: stems),
-                  kind: MemberKind.classify(text, tokens: words), role: role, source: source, confidence: confidence)
+                  kind: MemberKind.classify(text, tokens: words), role: role, source: source, confidence: confidence,
+                  form: form)
     }
 
     /// Whether two memberships are the same fact (same key, role and source), whatever their text and
@@ -76,7 +92,7 @@ public struct ConceptMember: Sendable, Hashable, Codable {
     /// The canonical order of members within a concept: key, role, source, then higher confidence first.
     static func canonicalOrder(_ a: ConceptMember, _ b: ConceptMember) -> Bool {
         if a.key != b.key { return a.key < b.key }
-        if a.role != b.role { return a.role == .equivalent }
+        if a.role != b.role { return a.role.order < b.role.order }
         if a.source != b.source { return a.source.sortKey < b.source.sortKey }
         if a.confidence != b.confidence { return a.confidence > b.confidence }
         if a.text != b.text { return a.text.unicodeScalars.lexicographicallyPrecedes(b.text.unicodeScalars) }
@@ -84,7 +100,7 @@ public struct ConceptMember: Sendable, Hashable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case text = "t", key = "k", stems = "s", kind = "c", role = "r", source = "o", confidence = "p"
+        case text = "t", key = "k", stems = "s", kind = "c", role = "r", source = "o", confidence = "p", form = "f"
     }
 
     /// Decodes a member (stems default to the key; the confidence is clamped to 0…1).
@@ -96,7 +112,8 @@ public struct ConceptMember: Sendable, Hashable, Codable {
                   kind: try c.decode(MemberKind.self, forKey: .kind),
                   role: try c.decodeIfPresent(Role.self, forKey: .role) ?? .equivalent,
                   source: try c.decode(ConceptSource.self, forKey: .source),
-                  confidence: try c.decode(Double.self, forKey: .confidence))
+                  confidence: try c.decode(Double.self, forKey: .confidence),
+                  form: try c.decodeIfPresent(MemberForm.self, forKey: .form))
     }
 
     /// Encodes a member compactly (stems only when they differ from the key, the role only when it is
@@ -110,6 +127,18 @@ public struct ConceptMember: Sendable, Hashable, Codable {
         if role != .equivalent { try c.encode(role, forKey: .role) }
         try c.encode(source, forKey: .source)
         try c.encode(confidence, forKey: .confidence)
+        try c.encodeIfPresent(form, forKey: .form)
+    }
+}
+
+extension ConceptMember.Role {
+    /// The canonical order of roles within a concept.
+    var order: Int {
+        switch self {
+        case .equivalent: 0
+        case .inputOnly: 1
+        case .expansionOnly: 2
+        }
     }
 }
 
@@ -119,6 +148,10 @@ extension ConceptSource {
         switch self {
         case let .dictionary(file, line): SourceSortKey(rank: 0, path: Array(file.unicodeScalars.map(\.value)), line: line)
         case let .mined(document, line): SourceSortKey(rank: 1, path: Array(document.unicodeScalars.map(\.value)), line: line)
+        case let .background(name, entry):
+            SourceSortKey(rank: 2, path: Array((name + "\u{0}" + entry).unicodeScalars.map(\.value)), line: 0)
+        case let .imported(name, file, line):
+            SourceSortKey(rank: 3, path: Array((name + "\u{0}" + file).unicodeScalars.map(\.value)), line: line)
         }
     }
 }
@@ -154,10 +187,10 @@ public struct Concept: Sendable, Hashable, Codable {
         return result
     }
 
-    /// The distinct keys of the members that are expansions (role `equivalent`), sorted.
+    /// The distinct keys of the members that are expansions (role `equivalent` or `expansionOnly`), sorted.
     public var expansionKeys: [ConceptKey] {
         var result: [ConceptKey] = []
-        for member in members where member.role == .equivalent && result.last != member.key { result.append(member.key) }
+        for member in members where member.role.expands && result.last != member.key { result.append(member.key) }
         return result
     }
 
@@ -197,7 +230,7 @@ public struct Concept: Sendable, Hashable, Codable {
     }
 }
 
-/// A term a lookup expands to, with how sure the expansion is.
+/// A term a lookup expands to, with how sure the expansion is and which source vouches for it.
 public struct ConceptExpansion: Sendable, Hashable {
     /// The normalized key to search for.
     public var key: ConceptKey
@@ -206,8 +239,14 @@ public struct ConceptExpansion: Sendable, Hashable {
     /// The member's kind.
     public var kind: MemberKind
     /// How sure the expansion is: the lower of the looked-up term's and the expansion's confidence
-    /// in their shared concept, maximized over the concepts they share.
+    /// in their shared concept (times ``ConceptMap/synonymFactor`` when a typed source says they are
+    /// different lexemes), maximized over the concepts they share.
     public var confidence: Double
+    /// The least trusted tier of the two memberships that link the looked-up term to this one, in
+    /// the most trusted concept they share: a link only a background dictionary makes is background.
+    public var tier: ConceptSource.Tier
+    /// The expansion's membership that made the link (its source and form).
+    public var member: ConceptMember
 }
 
 /// Where a concept member occurs in a sequence of terms (see ``ConceptMap/occurrences(in:)``).
@@ -248,6 +287,8 @@ extension ConceptSource {
         switch self {
         case let .dictionary(file, line): "\(file):\(line)"
         case let .mined(document, line): "\(document):\(line)"
+        case let .background(name, entry): "\(name) group \(entry)"
+        case let .imported(_, file, line): "\(file):\(line)"
         }
     }
 }
@@ -304,22 +345,23 @@ public struct ConceptMap: Sendable, Hashable, Codable {
         })
     }
 
-    /// Every distinct member key, sorted.
-    public var keys: [ConceptKey] { byKey.keys.sorted() }
+    /// Every distinct member key, sorted (including members that do not trigger their concepts).
+    public var keys: [ConceptKey] { Set(concepts.flatMap { $0.members.map(\.key) }).sorted() }
 
-    /// The concepts `key` is a member of (exactly, or by its stems), in map order.
+    /// The concepts `key` triggers (as a member, exactly or by its stems), in map order. A member
+    /// with role ``ConceptMember/Role/expansionOnly`` does not trigger its concept.
     public func concepts(containing key: ConceptKey) -> [Concept] {
         conceptIndices(containing: key).map { concepts[$0] }
     }
 
-    /// The indices of the concepts `key` is a member of: exact key matches, then stem matches.
+    /// The indices of the concepts `key` triggers: exact key matches, then stem matches.
     public func conceptIndices(containing key: ConceptKey) -> [Int] {
         let exact = byKey[key] ?? []
         let stemmed = byStems[key] ?? []
         return Array(Set(exact + stemmed)).sorted()
     }
 
-    /// The concepts `text` is a member of, normalizing `text` with `analyzer` (so `ＧＧＥ`, `gge` and
+    /// The concepts `text` triggers, normalizing `text` with `analyzer` (so `ＧＧＥ`, `gge` and
     /// `GGE` find the same concepts; `confidence building measure` finds `Confidence Building Measures`
     /// by stems).
     /// - Throws: ``ICUError`` if ICU fails.
@@ -328,8 +370,16 @@ public struct ConceptMap: Sendable, Hashable, Codable {
         return Array(Set(conceptIndices(containing: key) + (byStems[stems] ?? []))).sorted().map { concepts[$0] }
     }
 
-    /// What `key` expands to: every expansion key of every concept it belongs to, except `key` itself,
-    /// most confident first (then by key).
+    /// The concepts `text` belongs to in any role, including those it does not trigger (for showing
+    /// a term's memberships).
+    /// - Throws: ``ICUError`` if ICU fails.
+    public func memberships(of text: String, using analyzer: Analyzer) throws(ICUError) -> [Concept] {
+        let (key, stems) = try ConceptMap.keys(of: text, using: analyzer)
+        return concepts.filter { concept in concept.members.contains { $0.key == key || $0.stems == stems } }
+    }
+
+    /// What `key` expands to: every expansion key of every concept it triggers, except `key` itself,
+    /// most trusted tier first, then most confident (then by key).
     public func expansions(of key: ConceptKey) -> [ConceptExpansion] {
         expansions(ofConcepts: conceptIndices(containing: key), lookedUp: key, stems: key)
     }
@@ -341,6 +391,11 @@ public struct ConceptMap: Sendable, Hashable, Codable {
         let indices = Array(Set(conceptIndices(containing: key) + (byStems[stems] ?? []))).sorted()
         return expansions(ofConcepts: indices, lookedUp: key, stems: stems)
     }
+
+    /// How much weaker an expansion is when a typed source says the two terms are different
+    /// lexemes of one group (synonyms) rather than forms of one lexeme (spellings, translations,
+    /// abbreviations of the same word).
+    public static let synonymFactor = 0.8
 
     /// The member keys occurring in `terms` (a word-stream term sequence, e.g. a query's), longest
     /// first at each position, scanning left to right without overlaps.
@@ -430,18 +485,30 @@ public struct ConceptMap: Sendable, Hashable, Codable {
 
     private func expansions(ofConcepts indices: [Int], lookedUp key: ConceptKey, stems: ConceptKey) -> [ConceptExpansion] {
         var best: [ConceptKey: ConceptExpansion] = [:]
+        func better(_ a: ConceptExpansion, than b: ConceptExpansion) -> Bool {
+            a.tier != b.tier ? a.tier < b.tier : a.confidence > b.confidence
+        }
         for index in indices {
             let concept = concepts[index]
-            let own = concept.members.filter { $0.key == key || $0.stems == stems || $0.stems == key }
-                .map(\.confidence).max() ?? 0
-            for member in concept.members where member.role == .equivalent && member.key != key {
-                let confidence = min(own, member.confidence)
-                if let existing = best[member.key], existing.confidence >= confidence { continue }
-                best[member.key] = ConceptExpansion(key: member.key, text: member.text, kind: member.kind, confidence: confidence)
+            // The looked-up term's own memberships here that trigger the concept.
+            let own = concept.members.filter { $0.role.triggers && ($0.key == key || $0.stems == stems || $0.stems == key) }
+            guard !own.isEmpty else { continue }
+            for member in concept.members where member.role.expands && member.key != key {
+                // The best link from one of the term's memberships to this one.
+                for mine in own {
+                    var confidence = min(mine.confidence, member.confidence)
+                    if let a = mine.form, let b = member.form, a.isOtherLexeme(than: b) { confidence *= Self.synonymFactor }
+                    let candidate = ConceptExpansion(key: member.key, text: member.text, kind: member.kind,
+                                                     confidence: confidence, tier: max(mine.source.tier, member.source.tier),
+                                                     member: member)
+                    if let existing = best[member.key], !better(candidate, than: existing) { continue }
+                    best[member.key] = candidate
+                }
             }
         }
         return best.values.sorted { a, b in
-            a.confidence != b.confidence ? a.confidence > b.confidence : a.key < b.key
+            if a.tier != b.tier { return a.tier < b.tier }
+            return a.confidence != b.confidence ? a.confidence > b.confidence : a.key < b.key
         }
     }
 
@@ -450,7 +517,7 @@ public struct ConceptMap: Sendable, Hashable, Codable {
         byStems = [:]
         byFirstTerm = [:]
         for (index, concept) in concepts.enumerated() {
-            for member in concept.members {
+            for member in concept.members where member.role.triggers {
                 if byKey[member.key]?.last != index { byKey[member.key, default: []].append(index) }
                 if member.stems != member.key, byStems[member.stems]?.last != index {
                     byStems[member.stems, default: []].append(index)
@@ -464,12 +531,12 @@ public struct ConceptMap: Sendable, Hashable, Codable {
 
     private static func elementOrder(_ a: [Concept.Element], _ b: [Concept.Element]) -> Bool {
         a.lexicographicallyPrecedes(b) { x, y in
-            x.key != y.key ? x.key < y.key : (x.role == .equivalent && y.role == .inputOnly)
+            x.key != y.key ? x.key < y.key : x.role.order < y.role.order
         }
     }
 
     private static func sortedElements(_ set: Set<Concept.Element>) -> [Concept.Element] {
-        set.sorted { x, y in x.key != y.key ? x.key < y.key : (x.role == .equivalent && y.role == .inputOnly) }
+        set.sorted { x, y in x.key != y.key ? x.key < y.key : x.role.order < y.role.order }
     }
 
     /// Concepts with equal element sets unified (their memberships pooled), sorted by elements.

@@ -60,7 +60,6 @@ struct ConceptExpander {
                   (first...last).allSatisfy({ !consumed.contains($0) }) else { continue }
             let expansions = context.map.expansions(of: occurrence.key)
             guard !expansions.isEmpty else { continue }
-            let concepts = context.map.concepts(containing: occurrence.key)
             // The query's own term names the concept: it is what the user asked about.
             let name = clauses[first...last].map { $0.atoms[0].text }.joined(separator: " ")
             var atoms = [combined(clauses[first...last].map { $0.atoms[0] })]
@@ -68,9 +67,8 @@ struct ConceptExpander {
                 guard var atom = try planMember(expansion.text) else { continue }
                 atom.weight = expansion.confidence
                 atom.concept = name
-                // The membership's source, from whichever of the term's concepts holds the member.
-                let member = concepts.lazy.compactMap { $0.members.first { $0.key == expansion.key } }.first
-                atom.origin = member.map { Self.describe($0.source) } ?? "concept member"
+                atom.tier = expansion.tier
+                atom.origin = Self.describe(expansion)
                 atoms.append(atom)
             }
             atoms[0].concept = name
@@ -94,6 +92,7 @@ struct ConceptExpander {
                 for candidate in candidates.prefix(3) where candidate.similarity >= best.similarity - 0.02 {
                     guard var atom = try planMember(candidate.text) else { continue }
                     atom.weight = candidate.confidence
+                    atom.tier = .mined
                     atom.concept = best.text
                     atom.origin = String(format: "sounds like %@ (similarity %.2f)", phrase, candidate.similarity)
                     atoms.append(atom)
@@ -103,13 +102,12 @@ struct ConceptExpander {
                     do { key = try ConceptKey(normalizing: candidate.text, using: analyzer) } catch {
                         throw .analysisFailed(error.description)
                     }
-                    let concept = context.map.concepts(containing: key).first
                     for expansion in context.map.expansions(of: key) {
                         guard var member = try planMember(expansion.text) else { continue }
                         member.weight = candidate.confidence * expansion.confidence
                         member.concept = best.text
-                        let source = concept?.members.first { $0.key == expansion.key }?.source
-                        member.origin = "via \(candidate.text)" + (source.map { ", " + Self.describe($0) } ?? "")
+                        member.tier = max(.mined, expansion.tier)
+                        member.origin = "via \(candidate.text), " + Self.describe(expansion)
                         atoms.append(member)
                     }
                 }
@@ -144,10 +142,10 @@ struct ConceptExpander {
         atom.text.unicodeScalars.allSatisfy { $0.isASCII } && atom.text.unicodeScalars.contains { $0.properties.isAlphabetic }
     }
 
-    static func describe(_ source: ConceptSource) -> String {
-        switch source {
-        case let .dictionary(file, line): "dictionary \(file):\(line)"
-        case let .mined(document, line): "mined from \(document):\(line)"
-        }
+    /// `--explain`'s account of an expansion: its source, and its form when the source types it.
+    static func describe(_ expansion: ConceptExpansion) -> String {
+        let form = expansion.member.form.map { ", \($0)" } ?? ""
+        let link = expansion.tier != expansion.member.source.tier ? ", linked by a \(expansion.tier) source" : ""
+        return expansion.member.source.label + form + link
     }
 }

@@ -1,3 +1,4 @@
+import HashiConcepts
 /// A term of one field, at an offset within a phrase.
 public struct PlannedTerm: Sendable, Hashable {
     /// The index field (0 word, 1 bigram, 2 stem).
@@ -46,6 +47,9 @@ public struct PlannedAtom: Sendable, Hashable {
     public var concept: String? = nil
     /// Where the concept membership came from, for `--explain` (dictionary file:line, mined doc:line).
     public var origin: String? = nil
+    /// The tier of trust of the link that brought this atom in (`curated` for what the user wrote):
+    /// a passage matched only through background members ranks after direct matches.
+    public var tier: ConceptSource.Tier = .curated
 }
 
 /// A clause: any of its atoms matches (or, negated, none may).

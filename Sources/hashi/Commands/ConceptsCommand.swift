@@ -56,7 +56,7 @@ struct ConceptsCommand: ParsableCommand {
 
         func run() throws {
             let table = try options.table()
-            let concepts = try table.map.concepts(containing: term, using: Analyzer())
+            let concepts = try table.map.memberships(of: term, using: Analyzer())
             if json {
                 print(try JSON.line(concepts.map(ConceptView.init)))
                 return
@@ -65,7 +65,16 @@ struct ConceptsCommand: ParsableCommand {
             for concept in concepts {
                 print(ConceptView(concept).line)
                 for member in concept.members {
-                    print("    \(member.text)  [\(member.kind.rawValue), \(describe(member.source)), confidence \(String(format: "%.2f", member.confidence))\(member.role == .inputOnly ? ", one-way" : "")]")
+                    var notes = [member.kind.rawValue, member.source.label]
+                    if let form = member.form { notes.append(form.description) }
+                    notes.append("confidence " + String(format: "%.2f", member.confidence))
+                    switch member.role {
+                    case .equivalent: break
+                    case .inputOnly: notes.append("one-way: leads to the concept, not expanded to")
+                    case .expansionOnly: notes.append("expanded to, never a trigger")
+                    }
+                    if !member.isSuggestible { notes.append("matched in documents, never suggested") }
+                    print("    \(member.text)  [\(notes.joined(separator: ", "))]")
                 }
             }
         }
@@ -158,24 +167,36 @@ struct ConceptView: Encodable {
         let text: String
         let kind: String
         let source: String
+        /// `curated`, `mined`, `built-in background` or `imported background`.
+        let tier: String
         let confidence: Double
+        /// `equivalent`, `inputOnly` (leads to the concept only) or `expansionOnly` (expanded to only).
+        let role: String
         let oneWay: Bool
+        /// The typed form (SudachiDict), e.g. `alphabetic spelling, lexeme 1`.
+        let form: String?
+        /// False for misuses and misspellings: matched in documents, never suggested.
+        let suggestible: Bool
     }
     let members: [Member]
 
     init(_ concept: Concept) {
         members = concept.members.map {
-            Member(text: $0.text, kind: $0.kind.rawValue, source: describe($0.source), confidence: $0.confidence,
-                   oneWay: $0.role == .inputOnly)
+            Member(text: $0.text, kind: $0.kind.rawValue, source: describe($0.source), tier: $0.source.tier.description,
+                   confidence: $0.confidence, role: $0.role.rawValue, oneWay: $0.role == .inputOnly,
+                   form: $0.form?.description, suggestible: $0.isSuggestible)
         }
     }
 
-    var line: String { members.map(\.text).joined(separator: " ~ ") }
+    /// The suggestible members' texts (misspellings and misuses are not shown).
+    var line: String { members.filter(\.suggestible).map(\.text).joined(separator: " ~ ") }
 }
 
+/// `file:line` for dictionaries, `mined doc:line`, or the background dictionary's label.
 func describe(_ source: ConceptSource) -> String {
     switch source {
     case let .dictionary(file, line): "\(file):\(line)"
     case let .mined(document, line): "mined \(document):\(line)"
+    case .background, .imported: source.label
     }
 }

@@ -1,0 +1,95 @@
+import Foundation
+import HashiAnalysis
+
+/// The built-in background dictionary: SudachiDict's synonyms, shipped in this module's resource
+/// bundle, parsed and analyzed once per process on first use.
+public enum BuiltInDictionary {
+    /// The resource folder inside the bundle and the data file in it.
+    static let folder = "SudachiDict"
+    static let fileName = "synonyms.txt"
+    /// The environment variable that points at a `synonyms.txt` elsewhere (for installs that moved
+    /// the binary away from its resource bundle).
+    public static let environmentVariable = "HASHI_BACKGROUND_DICTIONARY"
+
+    /// The loaded dictionary: its concepts, where it was read from and how long loading took.
+    public struct Loaded: Sendable {
+        /// Every concept of the dictionary.
+        public var map: ConceptMap
+        /// The file it was read from.
+        public var path: String
+        /// Seconds spent reading, parsing and analyzing it.
+        public var seconds: Double
+        /// The lines that were entries (blank lines excluded).
+        public var entries: Int
+    }
+
+    private static let cache = Cache()
+
+    /// The dictionary, loaded on first use (later calls return the same value).
+    /// - Throws: ``BackgroundDictionaryError`` when the data is missing or damaged.
+    public static func load() throws(BackgroundDictionaryError) -> Loaded {
+        try cache.value { () throws(BackgroundDictionaryError) in try read(from: try locate()) }
+    }
+
+    /// Reads, parses and analyzes a `synonyms.txt` at `path` (uncached).
+    /// - Throws: ``BackgroundDictionaryError``.
+    public static func read(from path: String) throws(BackgroundDictionaryError) -> Loaded {
+        let start = DispatchTime.now().uptimeNanoseconds
+        guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(file: path) }
+        let entries = try SudachiSynonyms.entries(bytes: [UInt8](data), file: path)
+        let analyzer: Analyzer
+        do { analyzer = try Analyzer() } catch { throw .icu(error.description) }
+        let map = try SudachiSynonyms.conceptMap(of: entries, using: analyzer)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return Loaded(map: map, path: path, seconds: seconds, entries: entries.count)
+    }
+
+    /// Where the data is: the environment variable's file, else the resource bundle beside the
+    /// executable (as SwiftPM lays it out for `swift build`, `swift test` and installs that keep the
+    /// bundle next to the binary), else this source tree (for development builds).
+    /// - Throws: ``BackgroundDictionaryError/missing(searched:)`` naming every place tried.
+    public static func locate() throws(BackgroundDictionaryError) -> String {
+        var candidates: [String] = []
+        if let explicit = ProcessInfo.processInfo.environment[environmentVariable], !explicit.isEmpty {
+            candidates.append(explicit)
+        }
+        let bundleName = "Hashi_HashiConcepts.resources"
+        var directories: [URL] = [Bundle.main.bundleURL]
+        if let executable = Bundle.main.executableURL { directories.append(executable.deletingLastPathComponent()) }
+        let resolved = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        directories.append(resolved.deletingLastPathComponent())
+        for directory in directories {
+            candidates.append(directory.appendingPathComponent(bundleName).appendingPathComponent(folder)
+                .appendingPathComponent(fileName).path)
+            // Some layouts (Darwin bundles) keep resources under Contents/Resources.
+            candidates.append(directory.appendingPathComponent(bundleName).appendingPathComponent("Contents/Resources")
+                .appendingPathComponent(folder).appendingPathComponent(fileName).path)
+        }
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Resources").appendingPathComponent(folder).appendingPathComponent(fileName)
+        candidates.append(source.path)
+        var seen: Set<String> = []
+        let unique = candidates.filter { seen.insert($0).inserted }
+        if let found = unique.first(where: { FileManager.default.isReadableFile(atPath: $0) }) { return found }
+        throw .missing(searched: unique)
+    }
+
+    /// A load-once cell (results, errors included, are kept: a missing file stays missing).
+    private final class Cache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var result: Result<Loaded, BackgroundDictionaryError>?
+
+        func value(_ make: () throws(BackgroundDictionaryError) -> Loaded) throws(BackgroundDictionaryError) -> Loaded {
+            lock.lock()
+            defer { lock.unlock() }
+            if result == nil {
+                do { result = .success(try make()) } catch { result = .failure(error) }
+            }
+            switch result {
+            case .success(let loaded): return loaded
+            case .failure(let error): throw error
+            case nil: throw .missing(searched: [])
+            }
+        }
+    }
+}

@@ -1,0 +1,207 @@
+import HashiAnalysis
+
+/// Reads SudachiDict's synonym dictionary (`synonyms.txt`, Apache-2.0): CSV lines of group number,
+/// noun/verb flag, expansion control, lexeme number, form type, abbreviation type, spelling type,
+/// domain and headword, groups separated by blank lines.
+///
+/// Each group becomes one concept whose members keep their types (``MemberForm``):
+/// - expansion control 0: an ordinary member; 1: ``ConceptMember/Role/expansionOnly`` (expanded to,
+///   never a trigger); 2: left out (the format keeps it as a deletion record);
+/// - misuses and misspellings match documents but are not suggestions (``MemberForm/isSuggestible``);
+/// - abbreviations and alphabetic spellings are members like any other.
+public enum SudachiSynonyms {
+    /// The name sources and explanations use.
+    public static let name = "SudachiDict synonyms"
+
+    /// One line of the file.
+    public struct Entry: Sendable, Hashable {
+        /// The group number as written (six digits).
+        public var group: String
+        /// The 1-based line.
+        public var line: Int
+        /// Expansion control: 0 always, 1 expanded to but never a trigger, 2 never used.
+        public var expansion: Int
+        /// The member's form (lexeme number, form, abbreviation and spelling types, domain).
+        public var form: MemberForm
+        /// The headword.
+        public var headword: String
+    }
+
+    /// The confidence of a built-in membership: below any curated entry (1) and any mined pair that
+    /// takes part in search (≥ 0.6); ranking keeps background-only matches after direct ones anyway.
+    public static let baseConfidence = 0.5
+
+    /// The confidence of a member of `form`: forms of the lexeme's representative spelling count
+    /// fully; aliases, old names and abbreviations a little less; misuses and misspellings least.
+    public static func confidence(of form: MemberForm) -> Double {
+        if form.relation == .misuse || form.spelling == .misspelling { return baseConfidence * 0.7 }
+        if form.relation == .alias || form.relation == .oldName || form.abbreviation != .none { return baseConfidence * 0.9 }
+        return baseConfidence
+    }
+
+    /// Parses the file's bytes (`file` names it in errors).
+    /// - Throws: ``BackgroundDictionaryError`` for bytes that are not UTF-8 or a malformed line.
+    public static func entries(bytes: [UInt8], file: String) throws(BackgroundDictionaryError) -> [Entry] {
+        var entries: [Entry] = []
+        var lineNumber = 0
+        var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        while start < bytes.count {
+            lineNumber += 1
+            var end = start
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            var lineEnd = end
+            if lineEnd > start && bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            if lineEnd > start {
+                guard let text = String(validating: bytes[start..<lineEnd], as: UTF8.self) else {
+                    throw .undecodable(file: file, line: lineNumber, byteOffset: firstInvalidByte(bytes[start..<lineEnd]))
+                }
+                if let entry = try entry(text, file: file, line: lineNumber) { entries.append(entry) }
+            }
+            start = end + 1
+        }
+        return entries
+    }
+
+    /// Parses one line; nil for a blank line.
+    static func entry(_ line: String, file: String, line number: Int) throws(BackgroundDictionaryError) -> Entry? {
+        if line.unicodeScalars.allSatisfy({ $0.properties.isWhitespace }) { return nil }
+        let fields = try csvFields(line, file: file, line: number)
+        guard fields.count >= 9 else {
+            throw .malformedLine(file: file, line: number, reason: "\(fields.count) fields, expected at least 9 (group, flags, domain, headword)")
+        }
+        func flag(_ k: Int, _ name: String, allowed: ClosedRange<Int>, default value: Int) throws(BackgroundDictionaryError) -> Int {
+            let text = fields[k]
+            if text.isEmpty { return value }
+            guard let n = Int(text), allowed.contains(n) else {
+                throw .malformedLine(file: file, line: number, reason: "field \(k) (\(name)) is \"\(text)\", expected \(allowed.lowerBound)…\(allowed.upperBound)")
+            }
+            return n
+        }
+        let group = fields[0]
+        guard !group.isEmpty, group.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) }) else {
+            throw .malformedLine(file: file, line: number, reason: "the group number \"\(group)\" is not a number")
+        }
+        let expansion = try flag(2, "expansion control", allowed: 0...2, default: 0)
+        var lexemes: [Int] = []
+        if !fields[3].isEmpty {
+            for part in fields[3].split(separator: "/", omittingEmptySubsequences: false) {
+                guard let n = Int(part), n >= 1 else {
+                    throw .malformedLine(file: file, line: number, reason: "field 3 (lexeme number) is \"\(fields[3])\", expected numbers ≥ 1 separated by /")
+                }
+                lexemes.append(n)
+            }
+        }
+        let relation: MemberForm.Relation = switch try flag(4, "form type", allowed: 0...4, default: 0) {
+        case 1: .translation
+        case 2: .alias
+        case 3: .oldName
+        case 4: .misuse
+        default: .representative
+        }
+        let abbreviation: MemberForm.Abbreviation = switch try flag(5, "abbreviation type", allowed: 0...2, default: 0) {
+        case 1: .alphabetic
+        case 2: .other
+        default: .none
+        }
+        let spelling: MemberForm.Spelling = switch try flag(6, "spelling type", allowed: 0...3, default: 0) {
+        case 1: .alphabetic
+        case 2: .variant
+        case 3: .misspelling
+        default: .representative
+        }
+        var domain = fields[7]
+        if domain.hasPrefix("(") && domain.hasSuffix(")") { domain = String(domain.dropFirst().dropLast()) }
+        let headword = fields[8]
+        guard !headword.isEmpty else { throw .malformedLine(file: file, line: number, reason: "the headword (field 8) is empty") }
+        return Entry(group: group, line: number, expansion: expansion,
+                     form: MemberForm(lexemes: lexemes, relation: relation, abbreviation: abbreviation, spelling: spelling,
+                                      domain: domain.isEmpty ? nil : domain),
+                     headword: headword)
+    }
+
+    /// The fields of an RFC 4180 CSV line (quoted fields may hold commas and doubled quotes).
+    static func csvFields(_ line: String, file: String, line number: Int) throws(BackgroundDictionaryError) -> [String] {
+        var fields: [String] = []
+        var current = ""
+        var quoted = false
+        var afterQuote = false
+        var scalars = line.unicodeScalars.makeIterator()
+        var atFieldStart = true
+        while let c = scalars.next() {
+            if quoted {
+                if c == "\"" { quoted = false; afterQuote = true } else { current.unicodeScalars.append(c) }
+                continue
+            }
+            if c == "," {
+                fields.append(current)
+                current = ""
+                atFieldStart = true
+                afterQuote = false
+                continue
+            }
+            if c == "\"" {
+                if atFieldStart { quoted = true; atFieldStart = false; continue }
+                if afterQuote { current.unicodeScalars.append(c); quoted = true; afterQuote = false; continue }
+                throw .malformedLine(file: file, line: number, reason: "a quote inside an unquoted field")
+            }
+            if afterQuote { throw .malformedLine(file: file, line: number, reason: "text after a closing quote") }
+            atFieldStart = false
+            current.unicodeScalars.append(c)
+        }
+        if quoted { throw .malformedLine(file: file, line: number, reason: "an unclosed quote") }
+        fields.append(current)
+        return fields
+    }
+
+    /// The concepts of `entries`: one per group, members analyzed with `analyzer` in one batch.
+    /// Entries with expansion control 2 and headwords without searchable terms are left out, and
+    /// so are groups left with fewer than two distinct keys.
+    /// - Throws: ``BackgroundDictionaryError/icu(_:)`` when ICU fails.
+    public static func conceptMap(of entries: [Entry], using analyzer: Analyzer) throws(BackgroundDictionaryError) -> ConceptMap {
+        let used = entries.filter { $0.expansion != 2 }
+        let tokens: [[Token]]
+        do { tokens = try BatchAnalysis.tokens(of: used.map(\.headword), using: analyzer) } catch {
+            throw .icu(error.description)
+        }
+        var concepts: [Concept] = []
+        var members: [ConceptMember] = []
+        var group: String? = nil
+        func closeGroup() {
+            if Set(members.map(\.key)).count >= 2 { concepts.append(Concept(members: members)) }
+            members.removeAll(keepingCapacity: true)
+        }
+        for (entry, entryTokens) in zip(used, tokens) {
+            if entry.group != group {
+                closeGroup()
+                group = entry.group
+            }
+            guard let member = member(entry, tokens: entryTokens) else { continue }
+            members.append(member)
+        }
+        closeGroup()
+        return ConceptMap(concepts)
+    }
+
+    /// The member of `entry` whose analyzer tokens are `tokens`; nil when it has no word terms.
+    static func member(_ entry: Entry, tokens: [Token]) -> ConceptMember? {
+        var words: [Token] = []
+        var stems: [String] = []
+        for token in tokens {
+            switch token.stream {
+            case .word: words.append(token); stems.append(token.term)
+            case .stem: if !stems.isEmpty { stems[stems.count - 1] = token.term }
+            case .bigram: break
+            }
+        }
+        guard !words.isEmpty else { return nil }
+        return ConceptMember(text: entry.headword, key: ConceptKey(terms: words.map(\.term)), stems: ConceptKey(terms: stems),
+                             kind: MemberKind.classify(entry.headword, tokens: words),
+                             role: entry.expansion == 1 ? .expansionOnly : .equivalent,
+                             source: .background(name: name, entry: entry.group),
+                             confidence: confidence(of: entry.form), form: entry.form)
+    }
+
+    static func firstInvalidByte(_ bytes: ArraySlice<UInt8>) -> Int {
+        ConceptDictionary.firstInvalidByte(bytes)
+    }
+}
