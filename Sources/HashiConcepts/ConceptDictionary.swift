@@ -14,6 +14,8 @@ public enum ConceptDictionaryError: Error, Sendable, Equatable, CustomStringConv
     case undecodable(file: String, line: Int, byteOffset: Int)
     /// ICU failed while analyzing a term.
     case icu(file: String, line: Int, message: String)
+    /// A `#@` directive Hashi does not know, or one with a bad value.
+    case badDirective(file: String, line: Int, reason: String)
 
     /// Which side of `=>`.
     public enum Side: String, Sendable, Equatable {
@@ -27,7 +29,8 @@ public enum ConceptDictionaryError: Error, Sendable, Equatable, CustomStringConv
     public var file: String {
         switch self {
         case let .emptySide(file, _, _), let .multipleArrows(file, _), let .noTerms(file, _),
-             let .unsearchableTerm(file, _, _), let .undecodable(file, _, _), let .icu(file, _, _): file
+             let .unsearchableTerm(file, _, _), let .undecodable(file, _, _), let .icu(file, _, _),
+             let .badDirective(file, _, _): file
         }
     }
 
@@ -35,7 +38,8 @@ public enum ConceptDictionaryError: Error, Sendable, Equatable, CustomStringConv
     public var line: Int {
         switch self {
         case let .emptySide(_, line, _), let .multipleArrows(_, line), let .noTerms(_, line),
-             let .unsearchableTerm(_, line, _), let .undecodable(_, line, _), let .icu(_, line, _): line
+             let .unsearchableTerm(_, line, _), let .undecodable(_, line, _), let .icu(_, line, _),
+             let .badDirective(_, line, _): line
         }
     }
 
@@ -48,6 +52,7 @@ public enum ConceptDictionaryError: Error, Sendable, Equatable, CustomStringConv
         case let .unsearchableTerm(_, _, term): "the term \"\(term)\" has no letters, digits, kana or ideographs"
         case let .undecodable(_, _, offset): "bytes that are not UTF-8 at byte offset \(offset)"
         case let .icu(_, _, message): "ICU failed: \(message)"
+        case let .badDirective(_, _, reason): reason
         }
         return "\(file):\(line): \(what)"
     }
@@ -64,6 +69,14 @@ public enum ConceptDictionaryError: Error, Sendable, Equatable, CustomStringConv
 /// - A backslash escapes the next character: `\,` is a comma inside a term, `\#` a hash, `\\` a
 ///   backslash, `\=>` an arrow inside a term.
 /// - Files are UTF-8 (a byte order mark is allowed); CRLF line ends are accepted.
+///
+/// Hashi also reads directives, comments starting `#@` that Solr ignores, which apply to the lines
+/// after them:
+/// - `#@ imported NAME`: the entries come from an imported background dictionary called NAME
+///   (`hashi concepts import jmdict` writes this): their memberships have the source
+///   ``ConceptSource/imported(name:file:line:)`` and rank below everything else.
+/// - `#@ weight W`: the confidence of the entries (0 < W ≤ 1; 1 until a directive says otherwise).
+/// Any other `#@` directive is an error, so a misspelt one is not silently ignored.
 public enum ConceptDictionary {
     /// Parses the UTF-8 bytes of a dictionary file named `file` (used in sources and errors).
     /// - Throws: ``ConceptDictionaryError`` for the first malformed line.
@@ -82,16 +95,26 @@ public enum ConceptDictionary {
     /// - Throws: ``ConceptDictionaryError`` for the first malformed line.
     public static func parse(_ text: String, file: String, using analyzer: Analyzer) throws(ConceptDictionaryError) -> ConceptMap {
         var concepts: [Concept] = []
+        var importedName: String? = nil
+        var weight = 1.0
         for (index, rawLine) in lines(of: text).enumerated() {
             let lineNumber = index + 1
+            if let directive = try parseDirective(rawLine, file: file, line: lineNumber) {
+                switch directive {
+                case .imported(let name): importedName = name
+                case .weight(let value): weight = value
+                }
+                continue
+            }
             guard let entry = try parseLine(rawLine, file: file, line: lineNumber) else { continue }
-            let source = ConceptSource.dictionary(file: file, line: lineNumber)
+            let source: ConceptSource = importedName.map { .imported(name: $0, file: file, line: lineNumber) }
+                ?? .dictionary(file: file, line: lineNumber)
             var members: [ConceptMember] = []
             for (terms, role) in [(entry.left, ConceptMember.Role.inputOnly), (entry.right, .equivalent)] {
                 for term in terms {
                     do {
                         members.append(try ConceptMember(text: term, role: entry.oneWay ? role : .equivalent,
-                                                         source: source, confidence: 1, using: analyzer))
+                                                         source: source, confidence: weight, using: analyzer))
                     } catch {
                         switch error {
                         case .icu(let message): throw .icu(file: file, line: lineNumber, message: message)
@@ -108,6 +131,35 @@ public enum ConceptDictionary {
             concepts.append(Concept(members: members))
         }
         return ConceptMap(concepts)
+    }
+
+    /// A `#@` directive line.
+    enum Directive: Equatable {
+        case imported(String)
+        case weight(Double)
+    }
+
+    /// The directive on `line`, nil when it is not one (it does not start with `#@`).
+    static func parseDirective(_ line: String, file: String, line number: Int) throws(ConceptDictionaryError) -> Directive? {
+        let trimmed = trim(line)
+        guard trimmed.hasPrefix("#@") else { return nil }
+        let words = trimmed.dropFirst(2).split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        switch words.first {
+        case "imported":
+            let name = words.dropFirst().joined(separator: " ")
+            guard !name.isEmpty else {
+                throw .badDirective(file: file, line: number, reason: "#@ imported needs the dictionary's name (#@ imported JMdict)")
+            }
+            return .imported(name)
+        case "weight":
+            guard words.count == 2, let value = Double(words[1]), value > 0, value <= 1 else {
+                throw .badDirective(file: file, line: number, reason: "#@ weight needs one number above 0 and at most 1 (#@ weight 0.4)")
+            }
+            return .weight(value)
+        default:
+            throw .badDirective(file: file, line: number,
+                                reason: "unknown directive \"\(trimmed)\" (known: #@ imported NAME, #@ weight W; write \"# @\" for a comment)")
+        }
     }
 
     /// A parsed line: `left` is empty and `oneWay` false for an equivalence line.
@@ -179,7 +231,9 @@ public enum ConceptDictionary {
     /// one line per concept (`a, b, c`, or `a, b => c, d` when it has input-only members), terms as
     /// written (escaped where they hold `,`, `#`, `\` or `=>`), with a whole-line comment naming the
     /// sources before each line (Solr does not allow trailing comments). Concepts with a single
-    /// distinct term are skipped. Parsing the result gives the same concepts' keys and roles.
+    /// distinct term are skipped. Parsing the result gives the same concepts' keys and roles, except
+    /// that expansion-only members (background dictionaries), written on the right of a rule whose
+    /// left side is every triggering member, come back as ordinary members.
     public static func export(solr map: ConceptMap) -> String {
         var out = "# Hashi concepts, Solr synonyms format (Elasticsearch/OpenSearch synonym_graph)\n"
         for concept in map.concepts {

@@ -130,10 +130,10 @@ struct ConceptCommandTests {
         #expect(try scratch.manifest() == manifest)
     }
 
-    @Test("--no-default-concepts --no-mining: no concepts, attribution finds アトリビューション by sound, not 帰属")
+    @Test("--no-default-concepts --no-mining --no-background: no concepts, attribution finds アトリビューション by sound, not 帰属")
     func noDefaultConcepts() throws {
         let scratch = try ConceptScratch()
-        #expect(try scratch.index(["--no-default-concepts", "--no-mining"]).status == 0)
+        #expect(try scratch.index(["--no-default-concepts", "--no-mining", "--no-background"]).status == 0)
         #expect(memberTexts(try scratch.json("concepts", "list", "--index", scratch.index.path, "--json")).isEmpty)
         let list = try scratch.hashi("concepts", "list", "--index", scratch.index.path)
         #expect(list.stdout.hasPrefix("0 concepts (dictionaries: none;"), "\(list.stdout)")
@@ -189,8 +189,13 @@ struct ConceptCommandTests {
         for concept in listJSON {
             #expect(Set(concept.keys) == ["members"])
             for member in concept["members"] as? [[String: Any]] ?? [] {
-                #expect(Set(member.keys) == ["text", "kind", "source", "confidence", "oneWay"])
+                // `form` only for typed (background) members.
+                #expect(Set(member.keys).subtracting(["form"]) == ["text", "kind", "source", "tier", "confidence", "role", "oneWay", "suggestible"])
                 #expect(member["text"] is String && member["kind"] is String && member["source"] is String)
+                let tiers = ["curated", "mined", "built-in background", "imported background"]
+                #expect(tiers.contains(member["tier"] as? String ?? ""))
+                #expect(["equivalent", "inputOnly", "expansionOnly"].contains(member["role"] as? String ?? ""))
+                #expect(member["suggestible"] is Bool)
                 let confidence = try #require(member["confidence"] as? Double)
                 #expect((0...1).contains(confidence))
             }
@@ -198,7 +203,7 @@ struct ConceptCommandTests {
 
         let show = try scratch.hashi("concepts", "show", "ＡＴＴＲＩＢＵＴＩＯＮ", "--index", index)
         #expect(show.status == 0)
-        #expect(show.stdout.contains("帰属  [kanji, \(scratch.defaultDictionary.path):2, confidence 1.00]"), "\(show.stdout)")
+        #expect(show.stdout.contains("帰属  [kanji, dictionary \(scratch.defaultDictionary.path):2, confidence 1.00]"), "\(show.stdout)")
         let showJSON = try scratch.json("concepts", "show", "帰属", "--index", index, "--json")
         #expect(memberTexts(showJSON).contains(["attribution", "アトリビューション", "帰属"]), "\(showJSON)")
         let sources = (showJSON as? [[String: Any]] ?? []).flatMap { $0["members"] as? [[String: Any]] ?? [] }.compactMap { $0["source"] as? String }
@@ -284,7 +289,8 @@ struct ConceptCommandTests {
     func export() throws {
         let scratch = try ConceptScratch()
         let oneWay = try scratch.file("oneway.synonyms", "# one-way\nggx, ggy => 政府専門家会合\n")
-        #expect(try scratch.index(["--concepts", oneWay.path]).status == 0)
+        // Without the background dictionary: its expansion-only members have no Solr form.
+        #expect(try scratch.index(["--concepts", oneWay.path, "--no-background"]).status == 0)
         let result = try scratch.hashi("concepts", "export", "--format", "solr", "--index", scratch.index.path)
         #expect(result.status == 0, "\(result.stderr)")
         let text = result.stdout
@@ -315,7 +321,7 @@ struct ConceptCommandTests {
         #expect(try scratch.hashi("concepts", "export", "--format", "json", "--index", scratch.index.path).status != 0)
 
         // Round trip: the export as the only dictionary gives the same concepts.
-        #expect(try scratch.index(["--no-default-concepts", "--no-mining", "--concepts", output.path]).status == 0)
+        #expect(try scratch.index(["--no-default-concepts", "--no-mining", "--no-background", "--concepts", output.path]).status == 0)
         let again = try scratch.hashi("concepts", "export", "--index", scratch.index.path)
         #expect(again.status == 0)
         #expect(Set(entries(again.stdout)) == exported)

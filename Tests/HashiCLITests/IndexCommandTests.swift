@@ -132,8 +132,11 @@ struct IndexCommandTests {
         #expect(built.stdout.split(separator: "\n").count == 1, "--json prints one line: \(built.stdout)")
         let summary = try IndexCLI.json(built.stdout)
         #expect(Set(summary.keys) == ["upToDate", "reason", "documents", "passages", "terms", "postings", "inputBytes",
-                                      "indexBytes", "seconds", "threads", "segments", "warnings"])
+                                      "indexBytes", "seconds", "threads", "segments", "warnings", "background"])
         #expect(summary["upToDate"] as? Bool == false)
+        let background = try #require(summary["background"] as? [String: Any])
+        #expect(background["builtIn"] as? String == "SudachiDict synonyms 20240109")
+        #expect((background["builtInConcepts"] as? Int ?? 0) > 20_000 && (background["loadSeconds"] as? Double ?? 0) > 0)
         #expect(summary["segments"] as? Int == 1)
         #expect(summary["documents"] as? Int == 3)
         #expect(summary["threads"] as? Int == 2)

@@ -129,3 +129,51 @@ struct ConceptDictionaryTests {
         #expect(Set(lines) == ["a, b => c", "x, y"])
     }
 }
+
+/// `#@` directives: imported background dictionaries and weights.
+struct ConceptDictionaryDirectiveTests {
+    let analyzer: Analyzer
+    init() throws { analyzer = try Analyzer() }
+
+    @Test func importedAndWeightApplyToTheLinesAfterThem() throws {
+        let map = try ConceptDictionary.parse("""
+            curated, キュレーテッド
+            #@ imported JMdict
+            #@ weight 0.45
+            規範, きはん, norm  # JMdict 1234
+            #@ weight 0.3
+            模型, model
+            """, file: "j.synonyms", using: analyzer)
+        let curated = try #require(map.concepts.first { $0.members.contains { $0.text == "curated" } })
+        #expect(curated.members.allSatisfy { $0.source == .dictionary(file: "j.synonyms", line: 1) && $0.confidence == 1 })
+        let norm = try #require(map.concepts.first { $0.members.contains { $0.text == "norm" } })
+        #expect(norm.members.allSatisfy { $0.source == .imported(name: "JMdict", file: "j.synonyms", line: 4) && $0.confidence == 0.45 })
+        #expect(norm.members.allSatisfy { $0.source.tier == .imported })
+        let model = try #require(map.concepts.first { $0.members.contains { $0.text == "model" } })
+        #expect(model.members.allSatisfy { $0.confidence == 0.3 && $0.source.place == "j.synonyms:6" })
+        let expansion = try #require(try map.expansions(of: "norm", using: analyzer).first { $0.text == "規範" })
+        #expect(expansion.tier == .imported && expansion.member.source.label == "JMdict, j.synonyms:4 (imported background)")
+    }
+
+    @Test(arguments: [
+        ("#@ importd JMdict", "unknown directive"),
+        ("#@ imported", "needs the dictionary's name"),
+        ("#@ weight 0", "above 0 and at most 1"),
+        ("#@ weight 1.5", "above 0 and at most 1"),
+        ("#@ weight high", "above 0 and at most 1"),
+        ("  #@ weight 0.2 0.3", "above 0 and at most 1"),
+    ])
+    func badDirectivesNameTheLine(line: String, reason: String) throws {
+        #expect {
+            _ = try ConceptDictionary.parse("a, b\n\(line)\nc, d\n", file: "d.synonyms", using: analyzer)
+        } throws: { error in
+            guard let error = error as? ConceptDictionaryError, case .badDirective = error else { return false }
+            return error.file == "d.synonyms" && error.line == 2 && error.description.contains(reason)
+        }
+    }
+
+    @Test func aHashThenSpaceThenAtIsAPlainComment() throws {
+        let map = try ConceptDictionary.parse("# @ not a directive\n#@weight 0.5\na, b\n", file: "d", using: analyzer)
+        #expect(map.concepts.first?.members.allSatisfy { $0.confidence == 0.5 && $0.source.tier == .curated } == true)
+    }
+}

@@ -14,6 +14,8 @@ public struct ConceptTable: Sendable, Codable {
     public var dictionaries: [String]
     /// The confidence a mined pair needs to take part in search.
     public var threshold: Double
+    /// What the background dictionaries contributed (nil in tables written before they existed).
+    public var background: BackgroundSummary?
 
     /// The file name inside a generation directory.
     public static let fileName = "concepts.map"

@@ -40,6 +40,8 @@ public struct BuildSummary: Sendable, Codable {
     public var segments: Int
     /// Files left out, each with its reason.
     public var warnings: [CorpusWarning]
+    /// What the background dictionaries contributed (nil when nothing was rebuilt).
+    public var background: BackgroundSummary? = nil
 }
 
 /// Whether an index matches its corpus.

@@ -61,6 +61,9 @@ public struct IndexBuilder: Sendable {
     public var usesDefaultConcepts = true
     /// Whether concepts are mined from the corpus (glosses, loanwords, abbreviations).
     public var minesConcepts = true
+    /// Whether the built-in background dictionary (SudachiDict's synonyms) is used: its concepts
+    /// with a member in the corpus go into the index, ranked below curated and mined ones.
+    public var usesBuiltInBackground = true
     /// The confidence a mined pair needs to take part in search.
     public var miningThreshold = 0.6
 
@@ -86,7 +89,9 @@ public struct IndexBuilder: Sendable {
         let standard = corpus.appendingPathComponent(Self.defaultConceptsFileName).path
         var files: [String] = []
         for entry in configuration.split(separator: ";").map(String.init) {
-            if entry.hasPrefix("mining=") {
+            if entry.hasPrefix("background=") {
+                usesBuiltInBackground = entry != "background=off"
+            } else if entry.hasPrefix("mining=") {
                 let value = entry.dropFirst("mining=".count)
                 minesConcepts = value != "off"
                 if let threshold = Double(value) { miningThreshold = threshold }
@@ -186,12 +191,14 @@ public struct IndexBuilder: Sendable {
         }
 
         let dictionaryMap = try loadDictionaries()
+        let background = usesBuiltInBackground ? BackgroundLoad() : nil
         let directory = IndexDirectory(url: index)
         let build: IndexBuild
         do { build = try directory.beginBuild() } catch { throw .index(error) }
         var glosses: [MinedConcept] = []
         var vocabulary = CorpusVocabulary()
         var conceptBytes = 0
+        var backgroundSummary: BackgroundSummary? = nil
 
         let totalBytes = files.reduce(0) { $0 + Int($1.size) }
         var segments = SegmentSink(directory: build.directory)
@@ -239,7 +246,12 @@ public struct IndexBuilder: Sendable {
                 build.abandon()
                 throw HashiError.emptyCorpus(path: corpus.path, skipped: warnings.count)
             }
-            let table = try conceptTable(dictionaries: dictionaryMap, glosses: glosses, vocabulary: vocabulary)
+            var readers: [SegmentReader] = []
+            for segment in segments.written { readers.append(try SegmentReader(directory: build.directory, name: segment.name)) }
+            let (table, contributed) = try conceptTable(dictionaries: dictionaryMap, glosses: glosses, vocabulary: vocabulary,
+                                         background: background, segments: readers)
+            readers.removeAll()
+            backgroundSummary = contributed
             conceptBytes = try table.write(to: build.directory)
             try build.commit(segments: segments.written.map(\.name), metadata: [
                 ManifestKey.concepts: conceptConfiguration(),
@@ -260,12 +272,14 @@ public struct IndexBuilder: Sendable {
             throw .index(.invalidInput(String(describing: error)))
         }
         let written = segments.written
-        return BuildSummary(upToDate: false, reason: reason, documents: written.reduce(0) { $0 + $1.documentCount },
+        var summary = BuildSummary(upToDate: false, reason: reason, documents: written.reduce(0) { $0 + $1.documentCount },
                             passages: written.reduce(0) { $0 + $1.passageCount },
                             terms: written.reduce(0) { $0 + $1.termCount },
                             postings: written.reduce(0) { $0 + $1.postingCount },
                             inputBytes: indexedBytes, indexBytes: written.reduce(0) { $0 + $1.totalBytes } + conceptBytes,
                             seconds: elapsed(), threads: threads, segments: written.count, warnings: warnings)
+        summary.background = backgroundSummary
+        return summary
     }
 
     // MARK: - Steps
@@ -285,7 +299,8 @@ public struct IndexBuilder: Sendable {
             let bytes = (try? Data(contentsOf: url)).map { [UInt8]($0) } ?? []
             return url.path + "#" + String(ContentHash.of(bytes), radix: 16)
         }
-        return (files + ["mining=\(minesConcepts ? String(miningThreshold) : "off")"]).joined(separator: ";")
+        return (files + ["mining=\(minesConcepts ? String(miningThreshold) : "off")",
+                         "background=\(usesBuiltInBackground ? Self.builtInIdentity : "off")"]).joined(separator: ";")
     }
 
     /// Parses the dictionary files. A malformed line stops the build with an error naming file and line.
@@ -304,28 +319,6 @@ public struct IndexBuilder: Sendable {
             }
         }
         return ConceptMap.merging(maps)
-    }
-
-    /// The concept table: the dictionaries merged with the mined pairs above the threshold.
-    private func conceptTable(dictionaries: ConceptMap, glosses: [MinedConcept],
-                              vocabulary: CorpusVocabulary) throws(IndexError) -> ConceptTable {
-        var map = dictionaries
-        var mined: [MinedConcept] = []
-        if minesConcepts {
-            do {
-                let miner = try ConceptMiner()
-                mined = glosses + (try miner.pairs(in: vocabulary))
-                map = map.merged(with: try miner.conceptMap(from: mined, minimumConfidence: miningThreshold))
-            } catch {
-                throw .invalidInput("concept mining failed: \(error)")
-            }
-        }
-        // Keep the review list to what is worth reviewing: the most confident pairs, at most a
-        // bounded number (a large corpus yields many weak sound-alikes).
-        let reviewable = mined.filter { $0.confidence >= miningThreshold * 0.75 }
-            .sorted { $0.confidence > $1.confidence }.prefix(Self.maximumMinedPairsKept)
-        return ConceptTable(map: map, mined: Array(reviewable), dictionaries: dictionaryFiles.map(\.path),
-                            threshold: miningThreshold)
     }
 
     /// How a skipped file is remembered in the manifest: path, size and modification time, so that

@@ -1,4 +1,5 @@
 import Foundation
+import HashiConcepts
 import HashiIndex
 
 /// Figures about an index on disk, for `hashi stats`.
@@ -33,6 +34,10 @@ public struct IndexStatistics: Sendable, Codable {
     public var concepts: Int
     /// Pairs mined from the corpus (all, whatever their confidence).
     public var minedPairs: Int
+    /// Concepts whose every member comes from the built-in background dictionary.
+    public var builtInConcepts: Int = 0
+    /// Concepts whose every member comes from imported background dictionaries.
+    public var importedConcepts: Int = 0
 
     /// Reads the statistics of the index at `index`.
     public init(index: URL) throws(IndexError) {
@@ -68,5 +73,9 @@ public struct IndexStatistics: Sendable, Codable {
         let table = try ConceptTable.read(from: generationURL)
         concepts = table?.map.concepts.count ?? 0
         minedPairs = table?.mined.count ?? 0
+        for concept in table?.map.concepts ?? [] {
+            if concept.members.allSatisfy({ $0.source.tier == .builtIn }) { builtInConcepts += 1 }
+            if concept.members.allSatisfy({ $0.source.tier == .imported }) { importedConcepts += 1 }
+        }
     }
 }

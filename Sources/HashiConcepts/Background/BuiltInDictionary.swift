@@ -13,8 +13,10 @@ public enum BuiltInDictionary {
 
     /// The loaded dictionary: its concepts, where it was read from and how long loading took.
     public struct Loaded: Sendable {
-        /// Every concept of the dictionary.
-        public var map: ConceptMap
+        /// Every concept of the dictionary, one per group, in file order.
+        public var concepts: [Concept]
+        /// The tokens ``CorpusPresence`` needs for its bigram test, aligned with the concepts' members.
+        public var fallbackTokens: CorpusPresence.FallbackTokens
         /// The file it was read from.
         public var path: String
         /// Seconds spent reading, parsing and analyzing it.
@@ -39,9 +41,9 @@ public enum BuiltInDictionary {
         let entries = try SudachiSynonyms.entries(bytes: [UInt8](data), file: path)
         let analyzer: Analyzer
         do { analyzer = try Analyzer() } catch { throw .icu(error.description) }
-        let map = try SudachiSynonyms.conceptMap(of: entries, using: analyzer)
+        let (concepts, fallbackTokens) = try SudachiSynonyms.analyzedConcepts(of: entries, using: analyzer)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return Loaded(map: map, path: path, seconds: seconds, entries: entries.count)
+        return Loaded(concepts: concepts, fallbackTokens: fallbackTokens, path: path, seconds: seconds, entries: entries.count)
     }
 
     /// Where the data is: the environment variable's file, else the resource bundle beside the

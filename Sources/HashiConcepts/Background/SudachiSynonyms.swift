@@ -12,6 +12,8 @@ import HashiAnalysis
 public enum SudachiSynonyms {
     /// The name sources and explanations use.
     public static let name = "SudachiDict synonyms"
+    /// The release shipped (the file's date in SudachiDict's repository).
+    public static let release = "20240109"
 
     /// One line of the file.
     public struct Entry: Sendable, Hashable {
@@ -121,6 +123,10 @@ public enum SudachiSynonyms {
 
     /// The fields of an RFC 4180 CSV line (quoted fields may hold commas and doubled quotes).
     static func csvFields(_ line: String, file: String, line number: Int) throws(BackgroundDictionaryError) -> [String] {
+        // Almost every line has no quotes: split its bytes at commas.
+        if !line.utf8.contains(UInt8(ascii: "\"")) {
+            return line.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map { String(Substring($0)) }
+        }
         var fields: [String] = []
         var current = ""
         var quoted = false
@@ -158,17 +164,42 @@ public enum SudachiSynonyms {
     /// so are groups left with fewer than two distinct keys.
     /// - Throws: ``BackgroundDictionaryError/icu(_:)`` when ICU fails.
     public static func conceptMap(of entries: [Entry], using analyzer: Analyzer) throws(BackgroundDictionaryError) -> ConceptMap {
+        ConceptMap(try concepts(of: entries, using: analyzer))
+    }
+
+    /// The concepts of `entries`, one per group in file order, as ``conceptMap(of:using:)`` builds
+    /// them but without putting them in a map (which indexes every key: wasted work when most
+    /// concepts are about to be filtered out).
+    /// - Throws: ``BackgroundDictionaryError/icu(_:)`` when ICU fails.
+    public static func concepts(of entries: [Entry], using analyzer: Analyzer) throws(BackgroundDictionaryError) -> [Concept] {
+        try analyzedConcepts(of: entries, using: analyzer).concepts
+    }
+
+    /// ``concepts(of:using:)``, with the tokens ``CorpusPresence`` needs for its bigram test,
+    /// aligned with each concept's members, so that it need not analyze them again.
+    /// - Throws: ``BackgroundDictionaryError/icu(_:)`` when ICU fails.
+    public static func analyzedConcepts(of entries: [Entry], using analyzer: Analyzer)
+        throws(BackgroundDictionaryError) -> (concepts: [Concept], fallbackTokens: CorpusPresence.FallbackTokens) {
         let used = entries.filter { $0.expansion != 2 }
         let tokens: [[Token]]
         do { tokens = try BatchAnalysis.tokens(of: used.map(\.headword), using: analyzer) } catch {
             throw .icu(error.description)
         }
         var concepts: [Concept] = []
+        var fallback: CorpusPresence.FallbackTokens = []
         var members: [ConceptMember] = []
+        var memberTokens: [[Token]] = []
         var group: String? = nil
         func closeGroup() {
-            if Set(members.map(\.key)).count >= 2 { concepts.append(Concept(members: members)) }
-            members.removeAll(keepingCapacity: true)
+            defer { members.removeAll(keepingCapacity: true); memberTokens.removeAll(keepingCapacity: true) }
+            guard let first = members.first, members.contains(where: { $0.key != first.key }) else { return }
+            let concept = Concept(members: members)
+            // The concept orders its members canonically: align the tokens with that order (groups
+            // are small, and the members share their strings, so a linear search is cheap).
+            concepts.append(concept)
+            fallback.append(concept.members.map { member in
+                members.firstIndex(of: member).map { memberTokens[$0] } ?? []
+            })
         }
         for (entry, entryTokens) in zip(used, tokens) {
             if entry.group != group {
@@ -177,9 +208,10 @@ public enum SudachiSynonyms {
             }
             guard let member = member(entry, tokens: entryTokens) else { continue }
             members.append(member)
+            memberTokens.append(CorpusPresence.needsBigramTest(member) ? entryTokens.filter(CorpusPresence.isBigramTestToken) : [])
         }
         closeGroup()
-        return ConceptMap(concepts)
+        return (concepts, fallback)
     }
 
     /// The member of `entry` whose analyzer tokens are `tokens`; nil when it has no word terms.

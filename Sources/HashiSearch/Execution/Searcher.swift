@@ -11,6 +11,9 @@ public struct Hit: Sendable, Hashable {
     public var score: Double
     /// Why it scored so, when asked for: one line per contribution.
     public var explanation: [String]
+    /// 0 for a direct match; 1 when found only through the built-in background dictionary, 2 only
+    /// through an imported one. Hits are ranked by group first, then by score.
+    public var rankingGroup: Int = 0
 }
 
 /// Runs plans over the segments of an index: matching, BM25 scoring, top-k and a proximity rescore.
@@ -59,6 +62,7 @@ public struct Searcher: Sendable {
         // Rescore a pool larger than the page with proximity, so the boost can reorder it.
         var pool = TopK(max(pageEnd * 2, 30))
         var total = 0
+        let hasConcepts = plan.clauses.contains { $0.isConcept && !$0.isNegated }
         for (s, segment) in segments.enumerated() {
             let matcher = try SegmentMatcher(plan: plan, reader: segment, segment: s, statistics: stats, prefixLimit: Self.prefixLimit)
             guard let root = matcher.root else { continue }
@@ -72,7 +76,8 @@ public struct Searcher: Sendable {
                 total += 1
                 var none: [String]? = nil
                 let score = scoring.score(at: p, explanation: &none)
-                pool.insert(ScoredID(id: bases[s] + p, score: score))
+                let group = hasConcepts ? scoring.rankingGroup(at: p) : 0
+                pool.insert(ScoredID(id: bases[s] + p, score: score, group: group))
                 if p == exhausted - 1 { break }
                 p = root.advance(to: p + 1)
             }
@@ -81,7 +86,7 @@ public struct Searcher: Sendable {
         guard explain || plan.clauses.filter({ !$0.isNegated }).count >= 2 else {
             let page = pool.sorted().dropFirst(offset).prefix(limit).map { item in
                 let s = segmentIndex(of: item.id)
-                return Hit(segment: s, passage: item.id - bases[s], score: item.score, explanation: [])
+                return Hit(segment: s, passage: item.id - bases[s], score: item.score, explanation: [], rankingGroup: Int(item.group))
             }
             return (total, Array(page))
         }
@@ -125,17 +130,24 @@ public struct Searcher: Sendable {
                 let local = item.id - bases[s]
                 guard root.advance(to: local) == local else { continue }
                 var lines: [String]? = explain ? [] : nil
-                var score = Scoring(bm25: bm25, matcher: matcher).score(at: local, explanation: &lines)
+                let scoring = Scoring(bm25: bm25, matcher: matcher)
+                var score = scoring.score(at: local, explanation: &lines)
+                let group = Int(scoring.rankingGroup(at: local))
                 let boost = Proximity.boost(matcher: matcher, passage: local, weight: parameters.proximityWeight)
                 if boost > 1 {
                     score *= boost
                     lines?.append(String(format: "× %.3f proximity (query terms close together)", boost))
                 }
-                hits.append(Hit(segment: s, passage: local, score: score, explanation: lines ?? []))
+                if group > 0 {
+                    lines?.append("ranked after direct matches: found only through "
+                                  + (group == 1 ? "the built-in background dictionary" : "an imported background dictionary"))
+                }
+                hits.append(Hit(segment: s, passage: local, score: score, explanation: lines ?? [], rankingGroup: group))
             }
         }
         return hits.sorted {
-            $0.score != $1.score ? $0.score > $1.score : bases[$0.segment] + $0.passage < bases[$1.segment] + $1.passage
+            if $0.rankingGroup != $1.rankingGroup { return $0.rankingGroup < $1.rankingGroup }
+            return $0.score != $1.score ? $0.score > $1.score : bases[$0.segment] + $0.passage < bases[$1.segment] + $1.passage
         }
     }
 

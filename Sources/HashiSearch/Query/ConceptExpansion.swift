@@ -21,7 +21,8 @@ public struct ConceptContext: Sendable {
 
 /// Rewrites a plan's clauses in concept mode: a run of query words that is a member of a concept
 /// becomes one concept clause whose atoms are what the user wrote and every other member; a run of
-/// English words that sounds like a katakana word of the corpus gets that word as a member too.
+/// English words that sounds like a katakana word of the corpus gets that word as a member too; each
+/// alternative of `a OR b` brings its own members.
 struct ConceptExpander {
     let analyzer: Analyzer
     let context: ConceptContext
@@ -37,15 +38,12 @@ struct ConceptExpander {
         var owner: [Int] = []   // terms[k] belongs to clause owner[k]
         var firstTerm: [Int: Int] = [:]
         for (c, clause) in clauses.enumerated() where eligible(clause) {
-            let words: [Token]
-            do { words = try analyzer.tokens(of: clause.atoms[0].text).filter { $0.stream == .word } } catch {
-                throw .analysisFailed(error.description)
-            }
+            let words = try self.words(of: clause.atoms[0].text)
             // Clauses are only joined when adjacent in the query.
             if let last = owner.last, last != c - 1 { terms.append("\u{0}"); owner.append(-1) }
             firstTerm[c] = terms.count
             for word in words {
-                terms.append(word.term)
+                terms.append(word)
                 owner.append(c)
             }
         }
@@ -58,21 +56,15 @@ struct ConceptExpander {
             guard first >= 0, last >= 0, firstTerm[first] == range.lowerBound,
                   range.upperBound == owner.count || owner[range.upperBound] != last,
                   (first...last).allSatisfy({ !consumed.contains($0) }) else { continue }
-            let expansions = context.map.expansions(of: occurrence.key)
-            guard !expansions.isEmpty else { continue }
+            let originals = clauses[first...last].map { $0.atoms[0] }
             // The query's own term names the concept: it is what the user asked about.
-            let name = clauses[first...last].map { $0.atoms[0].text }.joined(separator: " ")
-            var atoms = [combined(clauses[first...last].map { $0.atoms[0] })]
-            for expansion in expansions {
-                guard var atom = try planMember(expansion.text) else { continue }
-                atom.weight = expansion.confidence
-                atom.concept = name
-                atom.tier = expansion.tier
-                atom.origin = Self.describe(expansion)
-                atoms.append(atom)
-            }
-            atoms[0].concept = name
-            replacement[first] = PlannedClause(atoms: atoms, isNegated: false, isConcept: true)
+            let name = originals.map(\.text).joined(separator: " ")
+            let english = originals.count <= 3 && originals.allSatisfy(isEnglish)
+            let members = try memberAtoms(key: occurrence.key, soundingLike: english ? name : nil, name: name)
+            guard !members.isEmpty else { continue }
+            var own = combined(originals)
+            own.concept = name
+            replacement[first] = PlannedClause(atoms: [own] + members, isNegated: false, isConcept: true)
             for c in first...last { consumed.insert(c) }
         }
         // Loanwords: English words of the query that sound like a katakana word of the corpus.
@@ -85,40 +77,40 @@ struct ConceptExpander {
                 guard run.count == length, run.allSatisfy({ eligible(clauses[$0]) && !consumed.contains($0) && isEnglish(clauses[$0].atoms[0]) })
                 else { continue }
                 let phrase = run.map { clauses[$0].atoms[0].text }.joined(separator: " ")
-                let candidates = context.loanwords.candidates(forEnglish: phrase,
-                                                              minimumSimilarity: ConceptContext.minimumLoanwordSimilarity)
-                guard let best = candidates.first else { continue }
-                var atoms = [combined(run.map { clauses[$0].atoms[0] })]
-                for candidate in candidates.prefix(3) where candidate.similarity >= best.similarity - 0.02 {
-                    guard var atom = try planMember(candidate.text) else { continue }
-                    atom.weight = candidate.confidence
-                    atom.tier = .mined
-                    atom.concept = best.text
-                    atom.origin = String(format: "sounds like %@ (similarity %.2f)", phrase, candidate.similarity)
-                    atoms.append(atom)
-                    // The loanword's own concepts (e.g. the kanji term the corpus glosses it with)
-                    // come along, at the product of the two confidences.
-                    let key: ConceptKey
-                    do { key = try ConceptKey(normalizing: candidate.text, using: analyzer) } catch {
-                        throw .analysisFailed(error.description)
-                    }
-                    for expansion in context.map.expansions(of: key) {
-                        guard var member = try planMember(expansion.text) else { continue }
-                        member.weight = candidate.confidence * expansion.confidence
-                        member.concept = best.text
-                        member.tier = max(.mined, expansion.tier)
-                        member.origin = "via \(candidate.text), " + Self.describe(expansion)
-                        atoms.append(member)
-                    }
-                }
-                atoms[0].concept = best.text
-                replacement[c] = PlannedClause(atoms: atoms, isNegated: false, isConcept: true)
+                let members = try memberAtoms(key: nil, soundingLike: phrase, name: phrase)
+                guard !members.isEmpty else { continue }
+                var own = combined(run.map { clauses[$0].atoms[0] })
+                own.concept = members[0].concept
+                replacement[c] = PlannedClause(atoms: [own] + members, isNegated: false, isConcept: true)
                 for k in run { consumed.insert(k) }
                 c += length
                 matched = true
                 break
             }
             if !matched { c += 1 }
+        }
+        // Alternatives (`a OR b`): each alternative that is a concept member brings its members in.
+        for (c, clause) in clauses.enumerated() where !clause.isNegated && clause.atoms.count > 1
+            && clause.atoms.allSatisfy({ $0.prefix == nil }) && !consumed.contains(c) {
+            var atoms: [PlannedAtom] = []
+            for (k, original) in clause.atoms.enumerated() {
+                var own = original
+                own.alternative = k
+                atoms.append(own)
+                let words = try self.words(of: original.text)
+                var key: ConceptKey? = nil
+                if !words.isEmpty, let occurrence = context.map.occurrences(in: words).first, occurrence.range == 0..<words.count {
+                    key = occurrence.key
+                }
+                let english = words.count <= 3 && isEnglish(original)
+                for var member in try memberAtoms(key: key, soundingLike: english ? original.text : nil, name: original.text) {
+                    member.alternative = k
+                    atoms.append(member)
+                }
+            }
+            if atoms.count > clause.atoms.count {
+                replacement[c] = PlannedClause(atoms: atoms, isNegated: false, isConcept: true)
+            }
         }
         var result: [PlannedClause] = []
         for (k, clause) in clauses.enumerated() {
@@ -129,6 +121,63 @@ struct ConceptExpander {
             }
         }
         return result
+    }
+
+    /// The member atoms a query term brings in, each text once with its best link (most trusted tier,
+    /// then highest weight):
+    /// - the expansions of `key` (the concepts the term triggers; no transitive closure);
+    /// - for English, the corpus' katakana words that sound like `phrase`, and their concepts
+    ///   (`due diligence` sounds like デューデリジェンス, which the corpus glosses as 相当の注意義務),
+    ///   also when the phrase is itself a member of a concept (a background dictionary's, say).
+    private func memberAtoms(key: ConceptKey?, soundingLike phrase: String?, name: String) throws(QueryError) -> [PlannedAtom] {
+        var atoms: [PlannedAtom] = []
+        var byText: [String: Int] = [:]
+        func add(_ text: String, weight: Double, tier: ConceptSource.Tier, origin: String, concept: String) throws(QueryError) {
+            if let k = byText[text] {
+                let old = atoms[k]
+                guard tier < old.tier || (tier == old.tier && weight > old.weight) else { return }
+            }
+            guard var atom = try planMember(text) else { return }
+            atom.weight = weight
+            atom.tier = tier
+            atom.origin = origin
+            atom.concept = concept
+            atom.isExpansion = true
+            if let k = byText[text] { atoms[k] = atom } else { byText[text] = atoms.count; atoms.append(atom) }
+        }
+        if let key {
+            let expansions = context.map.expansions(of: key)
+            for expansion in expansions {
+                try add(expansion.text, weight: expansion.confidence, tier: expansion.tier, origin: Self.describe(expansion), concept: name)
+            }
+        }
+        if let phrase {
+            let candidates = context.loanwords.candidates(forEnglish: phrase, minimumSimilarity: ConceptContext.minimumLoanwordSimilarity)
+            if let best = candidates.first {
+                let concept = key == nil ? best.text : name
+                for candidate in candidates.prefix(3) where candidate.similarity >= best.similarity - 0.02 {
+                    try add(candidate.text, weight: candidate.confidence, tier: .mined,
+                            origin: String(format: "sounds like %@ (similarity %.2f)", phrase, candidate.similarity), concept: concept)
+                    // The loanword's own concepts (e.g. the kanji term the corpus glosses it with)
+                    // come along, at the product of the two confidences.
+                    let loanword: ConceptKey
+                    do { loanword = try ConceptKey(normalizing: candidate.text, using: analyzer) } catch {
+                        throw .analysisFailed(error.description)
+                    }
+                    for expansion in context.map.expansions(of: loanword) where expansion.key != key {
+                        try add(expansion.text, weight: candidate.confidence * expansion.confidence, tier: max(.mined, expansion.tier),
+                                origin: "via \(candidate.text), " + Self.describe(expansion), concept: concept)
+                    }
+                }
+            }
+        }
+        return atoms
+    }
+
+    private func words(of text: String) throws(QueryError) -> [String] {
+        do { return try analyzer.tokens(of: text).filter { $0.stream == .word }.map(\.term) } catch {
+            throw .analysisFailed(error.description)
+        }
     }
 
     /// One atom for several adjacent query words: all of their segments must match.

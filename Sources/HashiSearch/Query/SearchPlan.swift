@@ -50,6 +50,11 @@ public struct PlannedAtom: Sendable, Hashable {
     /// The tier of trust of the link that brought this atom in (`curated` for what the user wrote):
     /// a passage matched only through background members ranks after direct matches.
     public var tier: ConceptSource.Tier = .curated
+    /// In a concept clause, which of the user's alternatives (`a OR b`) this atom belongs to: each
+    /// alternative and its members are scored as one pseudo-term, and the alternatives' scores add up.
+    public var alternative: Int = 0
+    /// Whether the atom is a concept member rather than what the user wrote.
+    public var isExpansion: Bool = false
 }
 
 /// A clause: any of its atoms matches (or, negated, none may).

@@ -1,4 +1,5 @@
 import Foundation
+import HashiConcepts
 import HashiIndex
 
 /// Scores one passage on which a segment matcher's root stands.
@@ -24,46 +25,73 @@ struct Scoring {
         return total
     }
 
-    /// A concept clause as one pseudo-term: occurrences of every matching member summed (each
-    /// weighted by its confidence), the document frequency of the commonest, the length of the
-    /// first matching member's field; plus the whole-word boosts of the members that match.
+    /// The passage's ranking group (see ``ConceptSource/Tier/rankingGroup``): 0 when every concept
+    /// clause matched through what the user wrote or a curated or mined member; otherwise the worst
+    /// over the concept clauses of the best group of the members that matched there, so a passage
+    /// found only through a background dictionary ranks after every direct match.
+    func rankingGroup(at passage: UInt32) -> UInt8 {
+        var group = 0
+        for clause in matcher.positive where clause.clause.isConcept {
+            var best = Int.max
+            for atom in clause.atoms where atom.node.passage == passage {
+                best = min(best, atom.atom.tier.rankingGroup)
+            }
+            if best != Int.max { group = max(group, best) }
+        }
+        return UInt8(group)
+    }
+
+    /// A concept clause as one pseudo-term per alternative the user wrote (one, unless the clause
+    /// is `a OR b`): occurrences of every matching member summed (each weighted by its confidence),
+    /// the document frequency of the commonest, the length of the first matching member's field;
+    /// plus the whole-word boosts of what the user wrote. The alternatives' scores add up.
     private func conceptScore(_ clause: SegmentMatcher.ClauseNodes, at passage: UInt32, explanation: inout [String]?) -> Double {
-        var frequency = 0.0
-        var documentFrequency = 0
-        var field: UInt8? = nil
-        var names: [String] = []
+        struct PseudoTerm {
+            var frequency = 0.0
+            var documentFrequency = 0
+            var field: UInt8? = nil
+            var names: [String] = []
+            var concept: String? = nil
+        }
+        var terms: [Int: PseudoTerm] = [:]
         var boosts = 0.0
-        for (a, atom) in clause.atoms.enumerated() where atom.node.passage == passage {
+        for atom in clause.atoms where atom.node.passage == passage {
+            var term = terms[atom.atom.alternative] ?? PseudoTerm()
             // An atom of several words (all must match) occurs as often as its rarest word.
             var occurrences = Double.infinity
             for (k, sequences) in atom.segments.enumerated() {
                 var segment = 0.0
                 for j in sequences.indices where sequences[j].passage == passage {
                     segment += Double(sequences[j].frequency)
-                    documentFrequency = max(documentFrequency, atom.segmentFrequencies[k][j])
-                    if field == nil { field = atom.segmentLengthFields[k][j] }
+                    term.documentFrequency = max(term.documentFrequency, atom.segmentFrequencies[k][j])
+                    if term.field == nil { term.field = atom.segmentLengthFields[k][j] }
                 }
                 occurrences = min(occurrences, segment)
             }
-            if occurrences.isFinite { frequency += occurrences * atom.atom.weight }
+            if occurrences.isFinite { term.frequency += occurrences * atom.atom.weight }
             if explanation != nil {
                 let origin = atom.atom.origin.map { ", \($0)" } ?? ""
-                names.append(String(format: "%@ (weight %.2f%@)", atom.atom.text, atom.atom.weight, origin))
+                term.names.append(String(format: "%@ (weight %.2f%@)", atom.atom.text, atom.atom.weight, origin))
+                term.concept = term.concept ?? atom.atom.concept
             }
+            terms[atom.atom.alternative] = term
             // Only what the user wrote earns the whole-word bonus: members count inside the
             // pseudo-term alone, so saying a concept in two languages does not outscore saying the
             // query's term as often.
-            if a == 0 { boosts += boostScore(atom, at: passage, explanation: &explanation) }
+            if !atom.atom.isExpansion { boosts += boostScore(atom, at: passage, explanation: &explanation) }
         }
-        guard let field, frequency > 0 else { return boosts }
-        let length = Double(matcher.reader.fieldLength(field: field, passage: passage))
-        let s = bm25.score(frequency: frequency, documentFrequency: documentFrequency, length: length, field: field)
-        if explanation != nil {
-            let concept = clause.atoms.first?.atom.concept ?? "?"
-            explanation?.append(line(s, "concept \(concept) as one term, matched by " + names.joined(separator: " + "),
-                                     frequency, documentFrequency, length))
+        var total = boosts
+        for alternative in terms.keys.sorted() {
+            guard let term = terms[alternative], let field = term.field, term.frequency > 0 else { continue }
+            let length = Double(matcher.reader.fieldLength(field: field, passage: passage))
+            let s = bm25.score(frequency: term.frequency, documentFrequency: term.documentFrequency, length: length, field: field)
+            if explanation != nil {
+                explanation?.append(line(s, "concept \(term.concept ?? "?") as one term, matched by " + term.names.joined(separator: " + "),
+                                         term.frequency, term.documentFrequency, length))
+            }
+            total += s
         }
-        return s + boosts
+        return total
     }
 
     private func score(_ atom: SegmentMatcher.AtomNodes, at passage: UInt32, explanation: inout [String]?) -> Double {

@@ -1,11 +1,14 @@
-/// A scored passage: its index-wide id and score.
+/// A scored passage: its index-wide id, ranking group and score.
 struct ScoredID: Sendable {
     var id: UInt32
     var score: Double
+    /// 0 for direct matches; higher for passages matched only through background dictionaries.
+    var group: UInt8 = 0
 
-    /// Higher score first; ties by lower id, so results are deterministic.
+    /// Lower ranking group first, then higher score; ties by lower id, so results are deterministic.
     static func ranksBefore(_ a: ScoredID, _ b: ScoredID) -> Bool {
-        a.score != b.score ? a.score > b.score : a.id < b.id
+        if a.group != b.group { return a.group < b.group }
+        return a.score != b.score ? a.score > b.score : a.id < b.id
     }
 }
 

@@ -5,6 +5,6 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Hashi's speed (use a release build: swift run -c release hashi bench …).",
-        subcommands: [AnalyzeBenchCommand.self, IndexBenchCommand.self, SearchBenchCommand.self]
+        subcommands: [AnalyzeBenchCommand.self, IndexBenchCommand.self, SearchBenchCommand.self, ConceptsBenchCommand.self]
     )
 }

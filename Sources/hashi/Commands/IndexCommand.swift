@@ -41,6 +41,9 @@ struct IndexCommand: ParsableCommand {
     @Flag(help: "Do not mine concepts from the corpus.")
     var noMining = false
 
+    @Flag(help: "Leave out the built-in background dictionary (SudachiDict's synonyms).")
+    var noBackground = false
+
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
@@ -59,6 +62,7 @@ struct IndexCommand: ParsableCommand {
         builder.conceptDictionaries = conceptFiles.map { URL(fileURLWithPath: $0) }
         builder.usesDefaultConcepts = !noDefaultConcepts
         builder.minesConcepts = !noMining
+        builder.usesBuiltInBackground = !noBackground
         let display = ProgressDisplay(quiet: quiet || json)
         let summary: BuildSummary
         do {
@@ -84,6 +88,15 @@ struct IndexCommand: ParsableCommand {
                      Double(summary.indexBytes) / 1_000_000,
                      summary.inputBytes > 0 ? Double(summary.indexBytes) / Double(summary.inputBytes) : 0,
                      summary.warnings.count))
+        if let background = summary.background {
+            if let builtIn = background.builtIn {
+                print(String(format: "background: %@, %d of %d concepts have a member in the corpus (loaded in %.2f s)",
+                             builtIn, background.builtInKept, background.builtInConcepts, background.loadSeconds ?? 0))
+            }
+            if background.importedConcepts > 0 {
+                print("imported background: \(background.importedKept) of \(background.importedConcepts) concepts have a member in the corpus")
+            }
+        }
         print("(\(summary.reason))")
     }
 }

@@ -37,7 +37,7 @@ struct StatsCommand: ParsableCommand {
                      Double(statistics.inputBytes) / 1e6,
                      statistics.inputBytes > 0 ? Double(statistics.indexBytes) / Double(statistics.inputBytes) : 0))
         print(String(format: "build time  %.2f s", statistics.buildSeconds))
-        print("concepts    \(statistics.concepts) (\(statistics.minedPairs) pairs mined from the corpus)")
+        print("concepts    \(statistics.concepts) (\(statistics.builtInConcepts) from the built-in background dictionary, \(statistics.importedConcepts) imported; \(statistics.minedPairs) pairs mined from the corpus)")
         for (name, bytes) in statistics.files.sorted(by: { $0.key < $1.key }) {
             print("  \(name.padding(20)) \(bytes) bytes")
         }

@@ -1,0 +1,129 @@
+import Foundation
+import HashiAnalysis
+import HashiConcepts
+import HashiIndex
+
+/// The built-in background dictionary, loaded on its own thread while the corpus is indexed (it takes
+/// a few hundred milliseconds, which would otherwise add to every build).
+final class BackgroundLoad: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<BuiltInDictionary.Loaded, BackgroundDictionaryError>?
+
+    /// Starts loading.
+    init() {
+        Thread.detachNewThread { [self] in
+            result = Result { () throws(BackgroundDictionaryError) in try BuiltInDictionary.load() }
+            done.signal()
+        }
+    }
+
+    /// Waits for the dictionary.
+    /// - Throws: ``HashiError/concepts(_:)`` naming what is missing or damaged.
+    func wait() throws(HashiError) -> BuiltInDictionary.Loaded {
+        done.wait()
+        done.signal()
+        switch result {
+        case .success(let loaded): return loaded
+        case .failure(let error): throw .concepts(error.description)
+        case nil: throw .concepts("the built-in background dictionary did not load")
+        }
+    }
+}
+
+/// What the background dictionaries contributed to a build.
+public struct BackgroundSummary: Sendable, Codable, Equatable {
+    /// The built-in dictionary's name and release, nil when it was turned off.
+    public var builtIn: String?
+    /// Concepts of the built-in dictionary, and those kept because a member occurs in the corpus.
+    public var builtInConcepts: Int
+    /// Concepts of the built-in dictionary stored in the index.
+    public var builtInKept: Int
+    /// Concepts of imported background dictionaries, and those kept.
+    public var importedConcepts: Int
+    /// Imported background concepts stored in the index.
+    public var importedKept: Int
+    /// Seconds loading the built-in dictionary took (read, parse, analyze), when it was loaded.
+    public var loadSeconds: Double?
+    /// Seconds spent keeping background concepts to those present in the corpus (nil in the
+    /// index's concept table, which holds no timings so that builds are byte-identical).
+    public var filterSeconds: Double?
+}
+
+extension IndexBuilder {
+    /// The built-in background dictionary's identity, recorded in the manifest's concept settings.
+    static let builtInIdentity = "\(SudachiSynonyms.name) \(SudachiSynonyms.release)"
+
+    /// The concept table: curated dictionaries, mined pairs above the threshold, and the
+    /// background dictionaries (built-in and imported) kept to concepts with a member in the
+    /// corpus (`segments` are the build's segments, read for which terms occur); and what the
+    /// background dictionaries contributed, with timings.
+    func conceptTable(dictionaries: ConceptMap, glosses: [MinedConcept], vocabulary: CorpusVocabulary,
+                      background: BackgroundLoad?, segments: [SegmentReader]) throws(HashiError) -> (ConceptTable, BackgroundSummary) {
+        // Curated concepts go in whole; imported background ones only when present.
+        var curated: [Concept] = []
+        var imported: [Concept] = []
+        for concept in dictionaries.concepts {
+            if concept.members.allSatisfy({ $0.source.tier == .imported }) { imported.append(concept) } else { curated.append(concept) }
+        }
+        var map = ConceptMap(curated)
+        var mined: [MinedConcept] = []
+        if minesConcepts {
+            do {
+                let miner = try ConceptMiner()
+                mined = glosses + (try miner.pairs(in: vocabulary))
+                map = map.merged(with: try miner.conceptMap(from: mined, minimumConfidence: miningThreshold))
+            } catch {
+                throw .index(.invalidInput("concept mining failed: \(error)"))
+            }
+        }
+        let analyzer: Analyzer
+        do { analyzer = try Analyzer() } catch { throw .icu(error) }
+        // Background members share many terms: each is looked up once.
+        var known: [[String: Bool]] = [[:], [:], [:]]
+        func exists(_ stream: Token.Stream, _ term: String) -> Bool {
+            let field = IndexField(stream).rawValue
+            if let answer = known[Int(field)][term] { return answer }
+            let answer = segments.contains { $0.termInfo(field: field, term: term) != nil }
+            known[Int(field)][term] = answer
+            return answer
+        }
+        let filterStart = DispatchTime.now().uptimeNanoseconds
+        var summary = BackgroundSummary(builtIn: nil, builtInConcepts: 0, builtInKept: 0, importedConcepts: imported.count,
+                                        importedKept: 0, loadSeconds: nil, filterSeconds: 0)
+        do {
+            if !imported.isEmpty {
+                let kept = try CorpusPresence.concepts(of: imported, using: analyzer, presentWhere: exists)
+                summary.importedKept = kept.count
+                map = map.merged(with: ConceptMap(kept))
+            }
+            if let background {
+                let loaded = try background.wait()
+                let kept = try CorpusPresence.concepts(of: loaded.concepts, using: analyzer, fallbackTokens: loaded.fallbackTokens,
+                                                       presentWhere: exists)
+                summary.builtIn = Self.builtInIdentity
+                summary.builtInConcepts = loaded.concepts.count
+                summary.builtInKept = kept.count
+                summary.loadSeconds = loaded.seconds
+                map = map.merged(with: ConceptMap(kept))
+            }
+        } catch let error as HashiError {
+            throw error
+        } catch let error as ICUError {
+            throw .icu(error)
+        } catch {
+            throw .concepts("background concepts: \(error)")
+        }
+        summary.filterSeconds = Double(DispatchTime.now().uptimeNanoseconds - filterStart) / 1e9
+        // Keep the review list to what is worth reviewing: the most confident pairs, at most a
+        // bounded number (a large corpus yields many weak sound-alikes).
+        let reviewable = mined.filter { $0.confidence >= miningThreshold * 0.75 }
+            .sorted { $0.confidence > $1.confidence }.prefix(Self.maximumMinedPairsKept)
+        var table = ConceptTable(map: map, mined: Array(reviewable), dictionaries: dictionaryFiles.map(\.path),
+                                 threshold: miningThreshold)
+        var stored = summary
+        stored.loadSeconds = nil
+        stored.filterSeconds = nil
+        table.background = stored
+        return (table, summary)
+    }
+}
