@@ -21,7 +21,7 @@ let package = Package(
             pkgConfig: "icu-uc icu-i18n",
             providers: [.apt(["libicu-dev"])]
         ),
-        // The system zlib, for compressing stored passage text.
+        // The system zlib, for compressing stored passage text and inflating gzipped JMdict.
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
@@ -32,7 +32,8 @@ let package = Package(
         .target(name: "HashiAnalysis", dependencies: ["ICUFacade"]),
         .target(name: "HashiDocuments", dependencies: ["HashiAnalysis"]),
         .target(name: "HashiIndex", dependencies: ["CZlib"]),
-        .target(name: "HashiConcepts", dependencies: ["HashiAnalysis"]),
+        // CZlib: the JMdict importer inflates gzipped dictionaries as it streams them.
+        .target(name: "HashiConcepts", dependencies: ["HashiAnalysis", "CZlib"]),
         .target(name: "HashiSearch", dependencies: ["HashiAnalysis", "HashiIndex", "HashiConcepts"]),
         .target(name: "Hashi", dependencies: ["HashiAnalysis", "HashiDocuments", "HashiIndex", "HashiConcepts", "HashiSearch"]),
         .executableTarget(
@@ -73,7 +74,8 @@ let package = Package(
         ),
         .testTarget(
             name: "HashiConceptsTests",
-            dependencies: ["HashiConcepts", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: ["HashiConcepts", "CZlib", .product(name: "PropertyBased", package: "swift-property-based")],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "HashiDocumentsTests",

@@ -1,0 +1,188 @@
+/// Reads JMdict entries one at a time from an ``XMLScanner``, so only the current entry is in memory.
+///
+/// Checks what the importer relies on: the root element (and DOCTYPE, when there is one) is
+/// `JMdict`, its children are `entry` elements, each with one numeric `ent_seq`, and `keb`/`reb` are
+/// not empty. Elements the importer does not use (`xref`, `lsource`, `example`, …) are skipped.
+struct JMdictReader {
+    private var scanner: XMLScanner
+    private var inRoot = false
+    private var done = false
+
+    /// The date of the `JMdict created: YYYY-MM-DD` comment, once read (it precedes the root element).
+    private(set) var createdDate: String?
+
+    /// A reader over `scanner`'s events.
+    init(scanner: XMLScanner) {
+        self.scanner = scanner
+    }
+
+    /// Frees the scanner's buffer; call once the reader is no longer needed.
+    mutating func close() { scanner.close() }
+
+    /// Bytes of XML text read so far.
+    var xmlBytesRead: Int { scanner.byteOffset }
+
+    /// Bytes of the file read so far (compressed bytes for gzip).
+    var fileBytesRead: Int { scanner.fileBytesRead }
+
+    /// The next entry, or nil after the last one (at the end of a complete file).
+    /// - Throws: ``JMdictError`` for malformed XML, a file that is not JMdict or an invalid entry.
+    mutating func nextEntry() throws(JMdictError) -> JMdictEntry? {
+        guard !done else { return nil }
+        while let event = try scanner.next() {
+            switch event {
+            case let .comment(text):
+                if createdDate == nil { createdDate = Self.creationDate(in: text) }
+            case let .doctype(rootName):
+                guard rootName == "JMdict" else { throw .notJMdict(file: scanner.file, line: scanner.line, found: rootName) }
+            case let .start(name, _):
+                if !inRoot {
+                    guard name == "JMdict" else { throw .notJMdict(file: scanner.file, line: scanner.line, found: name) }
+                    inRoot = true
+                } else {
+                    guard name == "entry" else {
+                        throw .invalidEntry(file: scanner.file, line: scanner.line, message: "<\(name)> where an <entry> should be")
+                    }
+                    return try entry()
+                }
+            case .end:
+                inRoot = false
+            case .text, .entity:
+                // Only whitespace reaches here between entries; text directly in <JMdict> is not JMdict.
+                if case let .text(text) = event, text.allSatisfy(\.isWhitespace) { continue }
+                throw .invalidEntry(file: scanner.file, line: scanner.line, message: "text directly inside <JMdict>")
+            }
+        }
+        done = true
+        return nil
+    }
+
+    /// The `YYYY-MM-DD` after `JMdict created:` in a comment, if there is one.
+    static func creationDate(in comment: String) -> String? {
+        guard let range = comment.range(of: "JMdict created:") else { return nil }
+        let date = comment[range.upperBound...].drop { $0 == " " }.prefix { $0.isNumber || $0 == "-" }
+        return date.isEmpty ? nil : String(date)
+    }
+
+    /// Reads the rest of an entry after its start tag.
+    private mutating func entry() throws(JMdictError) -> JMdictEntry {
+        let file = scanner.file
+        let startLine = scanner.line
+        var sequence: Int?
+        var result = JMdictEntry(sequence: 0, line: startLine)
+        var kanji = JMdictEntry.Kanji()
+        var reading = JMdictEntry.Reading()
+        var sense = JMdictEntry.Sense()
+        var glossAttributes: [XMLAttribute] = []
+        var path: [String] = ["entry"]
+        var text = ""
+        var codes: [String] = []
+
+        func invalid(_ message: String) -> JMdictError {
+            .invalidEntry(file: file, line: scanner.line, message: message + (sequence.map { " (ent_seq \($0))" } ?? ""))
+        }
+        /// The entity names of a code element, or its text when it has no entity reference.
+        func codeList() -> [String] {
+            if !codes.isEmpty { return codes }
+            let trimmed = Self.trimmed(text)
+            return trimmed.isEmpty ? [] : [trimmed]
+        }
+
+        while let event = try scanner.next() {
+            switch event {
+            case let .start(name, attributes):
+                let parent = path[path.count - 1]
+                path.append(name)
+                guard Self.collects(name, in: parent) else { continue }
+                text = ""
+                codes = []
+                switch name {
+                case "k_ele": kanji = JMdictEntry.Kanji()
+                case "r_ele": reading = JMdictEntry.Reading()
+                case "sense": sense = JMdictEntry.Sense()
+                case "re_nokanji": reading.noKanji = true
+                case "gloss": glossAttributes = attributes
+                default: break
+                }
+            case let .text(chunk):
+                if path.count >= 2 && Self.collects(path[path.count - 1], in: path[path.count - 2]) { text += chunk }
+            case let .entity(name, value):
+                if path.count >= 2 && Self.collects(path[path.count - 1], in: path[path.count - 2]) {
+                    text += value
+                    codes.append(name)
+                }
+            case let .end(name):
+                path.removeLast()
+                guard let parent = path.last else {
+                    guard let sequence else { throw invalid("an entry without <ent_seq>") }
+                    guard !result.readings.isEmpty else { throw invalid("an entry without <r_ele>") }
+                    result.sequence = sequence
+                    return result
+                }
+                guard Self.collects(name, in: parent) else { continue }
+                switch (parent, name) {
+                case ("entry", "ent_seq"):
+                    guard sequence == nil else { throw invalid("a second <ent_seq>") }
+                    guard let number = Int(Self.trimmed(text)), number >= 0 else {
+                        throw invalid("<ent_seq> is not a number: \"\(Self.trimmed(text))\"")
+                    }
+                    sequence = number
+                case ("entry", "k_ele"):
+                    guard !kanji.text.isEmpty else { throw invalid("a <k_ele> without <keb>") }
+                    result.kanji.append(kanji)
+                case ("entry", "r_ele"):
+                    guard !reading.text.isEmpty else { throw invalid("an <r_ele> without <reb>") }
+                    result.readings.append(reading)
+                case ("entry", "sense"):
+                    result.senses.append(sense)
+                case ("k_ele", "keb"):
+                    kanji.text = Self.trimmed(text)
+                    guard !kanji.text.isEmpty else { throw invalid("an empty <keb>") }
+                case ("k_ele", "ke_inf"): kanji.info += codeList()
+                case ("k_ele", "ke_pri"): kanji.priorities += codeList()
+                case ("r_ele", "reb"):
+                    reading.text = Self.trimmed(text)
+                    guard !reading.text.isEmpty else { throw invalid("an empty <reb>") }
+                case ("r_ele", "re_restr"): reading.restrictions.append(Self.trimmed(text))
+                case ("r_ele", "re_inf"): reading.info += codeList()
+                case ("r_ele", "re_pri"): reading.priorities += codeList()
+                case ("sense", "stagk"): sense.kanjiRestrictions.append(Self.trimmed(text))
+                case ("sense", "stagr"): sense.readingRestrictions.append(Self.trimmed(text))
+                case ("sense", "pos"): sense.partsOfSpeech += codeList()
+                case ("sense", "misc"): sense.misc += codeList()
+                case ("sense", "field"): sense.fields += codeList()
+                case ("sense", "gloss"):
+                    sense.glosses.append(JMdictEntry.Gloss(
+                        text: text,
+                        language: glossAttributes.first { $0.name == "xml:lang" }?.value,
+                        type: glossAttributes.first { $0.name == "g_type" }?.value))
+                default:
+                    break
+                }
+            case .comment, .doctype:
+                continue
+            }
+        }
+        // The scanner reports a stream that ends inside <entry> as an error, so this is not reached.
+        throw invalid("the file ends inside an entry")
+    }
+
+    /// Whether the importer keeps the content of element `name` inside `parent`.
+    static func collects(_ name: String, in parent: String) -> Bool {
+        switch parent {
+        case "entry": ["ent_seq", "k_ele", "r_ele", "sense"].contains(name)
+        case "k_ele": ["keb", "ke_inf", "ke_pri"].contains(name)
+        case "r_ele": ["reb", "re_nokanji", "re_restr", "re_inf", "re_pri"].contains(name)
+        case "sense": ["stagk", "stagr", "pos", "misc", "field", "gloss"].contains(name)
+        default: false
+        }
+    }
+
+    /// `text` without leading and trailing whitespace.
+    static func trimmed(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        return String(scalars[first...last])
+    }
+}
