@@ -170,8 +170,9 @@ struct XMLScanner {
         case declared(name: String, value: String)
     }
 
-    /// Reads a reference after its `&`, through its `;`.
-    private mutating func reference() throws(JMdictError) -> Reference {
+    /// Reads a reference after its `&`, through its `;`. With `declared` false, a reference to a
+    /// declared entity is refused (entity values may not refer to other entities here).
+    private mutating func reference(declared: Bool = true) throws(JMdictError) -> Reference {
         if try peek() == UInt8(ascii: "#") {
             advance()
             var radix: UInt32 = 10
@@ -206,6 +207,9 @@ struct XMLScanner {
         case "apos": return .characters([UInt8(ascii: "'")])
         case "quot": return .characters([UInt8(ascii: "\"")])
         default:
+            guard declared else {
+                throw malformed("entity values that refer to other entities are not supported (&\(entity);)")
+            }
             guard let value = entities[entity] else { throw .undefinedEntity(file: file, line: line, name: entity) }
             return .declared(name: entity, value: value)
         }
@@ -226,13 +230,9 @@ struct XMLScanner {
                 throw malformed("parameter-entity references are not supported (in \(context))")
             }
             if byte == UInt8(ascii: "&") {
-                switch try reference() {
+                switch try reference(declared: allowDeclaredEntities) {
                 case let .characters(bytes): value.append(contentsOf: bytes)
-                case let .declared(name, expansion):
-                    guard allowDeclaredEntities else {
-                        throw malformed("entity values that refer to other entities are not supported (&\(name);)")
-                    }
-                    value.append(contentsOf: expansion.utf8)
+                case let .declared(_, expansion): value.append(contentsOf: expansion.utf8)
                 }
                 continue
             }
@@ -473,6 +473,7 @@ struct XMLScanner {
             }
             if outside {
                 for index in position..<k where !isWhitespace(buffer[index]) {
+                    for before in position..<index where buffer[before] == 0x0A { line += 1 }
                     position = index
                     throw malformed(sawRoot ? "text after the root element"
                         : "text before the root element (expected \"<\", found \(describe(buffer[index]))); is this an XML file?")
