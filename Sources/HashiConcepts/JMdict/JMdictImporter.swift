@@ -122,8 +122,8 @@ public enum JMdictImporter {
         ]
     }
 
-    /// A weight in hundredths as the directive prints it (`45` → `0.45`).
-    static func formatWeight(_ hundredths: Int) -> String {
+    /// A weight in hundredths as the `#@ weight` directive prints it (`45` → `0.45`), clamped to 0.01…1.
+    public static func formatWeight(_ hundredths: Int) -> String {
         let clamped = min(max(hundredths, 1), 100)
         return "\(clamped / 100).\(clamped % 100 < 10 ? "0" : "")\(clamped % 100)"
     }
