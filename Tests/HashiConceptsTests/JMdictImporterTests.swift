@@ -288,15 +288,55 @@ struct JMdictConceptRulesTests {
         var entry = JMdictEntry(sequence: 7, line: 1)
         entry.readings = [JMdictEntry.Reading(text: "ことば")]
         entry.senses = [JMdictEntry.Sense(glosses: (1...20).map { JMdictEntry.Gloss(text: "word\($0)") })]
-        let weights = JMdictConceptRules.lines(for: entry).lines.map(\.weight)
+        let weights = JMdictConceptRules.lines(for: entry, terms: SearchableTermCheck(analyzer: nil)).lines.map(\.weight)
         #expect(weights.prefix(3) == [40, 38, 36])
         #expect(weights.last == 25)
         entry.readings[0].priorities = ["nf01", "spec2"]
-        #expect(JMdictConceptRules.lines(for: entry).lines.first?.weight == 50)
+        #expect(JMdictConceptRules.lines(for: entry, terms: SearchableTermCheck(analyzer: nil)).lines.first?.weight == 50)
         entry.readings[0].priorities = ["nf01", "news2"]
-        #expect(JMdictConceptRules.lines(for: entry).lines.first?.weight == 40)
+        #expect(JMdictConceptRules.lines(for: entry, terms: SearchableTermCheck(analyzer: nil)).lines.first?.weight == 40)
         #expect(JMdictImporter.formatWeight(25) == "0.25")
         #expect(JMdictImporter.formatWeight(5) == "0.05")
         #expect(JMdictImporter.formatWeight(100) == "1.00")
+    }
+}
+
+struct JMdictSearchableTermTests {
+    /// A term the importer writes must not stop `ConceptDictionary.parse` (which refuses terms the
+    /// analyzer makes no word of): every character the check accepts without the analyzer must be
+    /// one the analyzer accepts, and with the analyzer the check agrees with it everywhere.
+    @Test func searchableAgreesWithTheAnalyzerForEveryBMPCharacter() throws {
+        let analyzer = try Analyzer()
+        let quick = SearchableTermCheck(analyzer: nil)
+        let full = SearchableTermCheck(analyzer: analyzer)
+        var quickButRefused: [String] = []
+        var disagreements: [String] = []
+        var quickCount = 0
+        for value in UInt32(0x21)...0xFFFD {
+            guard let scalar = Unicode.Scalar(value), scalar.properties.generalCategory != .unassigned,
+                  scalar.properties.generalCategory != .surrogate, scalar.properties.generalCategory != .privateUse else { continue }
+            let text = String(Character(scalar))
+            let usable = (try? ConceptMember(text: text, source: .dictionary(file: "t", line: 1), confidence: 1, using: analyzer)) != nil
+            let name = "U+\(String(value, radix: 16, uppercase: true)) \(text)"
+            if quick.isSearchable(text) {
+                quickCount += 1
+                if !usable { quickButRefused.append(name) }
+            }
+            if full.isSearchable(text) != usable { disagreements.append(name) }
+        }
+        #expect(quickButRefused.isEmpty, "\(quickButRefused.prefix(40))")
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(40))")
+        #expect(quickCount > 20_000)
+        #expect(!quick.isSearchable("々") && !quick.isSearchable("!!") && quick.isSearchable("々木"))
+    }
+}
+
+struct JMdictReaderTrimTests {
+    @Test func trimmingKeepsMultiByteCharactersWhole() {
+        #expect(JMdictReader.trimmed(" \n規範\t ") == "規範")
+        #expect(JMdictReader.trimmed("規範") == "規範")
+        #expect(JMdictReader.trimmed(" \n ") == "")
+        #expect(JMdictReader.trimmed("") == "")
+        #expect(JMdictReader.trimmed(" a b ") == "a b")
     }
 }

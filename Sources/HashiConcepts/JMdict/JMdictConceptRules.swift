@@ -14,7 +14,8 @@
 /// - Glosses: English only (`xml:lang` absent or `eng`); not literal, figurative, explanatory or
 ///   trademark glosses (`g_type` lit, fig, expl, tm); parenthesised parts removed (`to eat
 ///   (something)` → `to eat`); a verb sense's leading `to ` removed (`to eat` → `eat`, so the word
-///   as people search it finds the concept); at most four words; at least one letter or digit; not
+///   as people search it finds the concept); at most four words; something the analyzer makes a word of
+///   (``SearchableTermCheck``; forms too); not
 ///   a repeat (ignoring case and spacing) of a gloss already written for the entry.
 /// - One line per kept gloss: the sense's kanji forms, its kana forms, then the gloss, so two
 ///   glosses of an entry do not become synonyms of each other through the Japanese words.
@@ -55,16 +56,17 @@ enum JMdictConceptRules {
         var noForms = false
     }
 
-    /// The concept lines of `entry`, with what was left out.
-    static func lines(for entry: JMdictEntry) -> Outcome {
+    /// The concept lines of `entry`, with what was left out; `terms` says which forms and glosses
+    /// a search could match.
+    static func lines(for entry: JMdictEntry, terms: SearchableTermCheck) -> Outcome {
         var outcome = Outcome()
         let kanji = entry.kanji.filter { form in
-            let kept = excludedKanjiInfo.isDisjoint(with: form.info) && isSearchable(form.text)
+            let kept = excludedKanjiInfo.isDisjoint(with: form.info) && terms.isSearchable(form.text)
             if !kept { outcome.formsDropped += 1 }
             return kept
         }
         let readings = entry.readings.filter { form in
-            let kept = excludedReadingInfo.isDisjoint(with: form.info) && isSearchable(form.text)
+            let kept = excludedReadingInfo.isDisjoint(with: form.info) && terms.isSearchable(form.text)
             if !kept { outcome.formsDropped += 1 }
             return kept
         }
@@ -103,9 +105,9 @@ enum JMdictConceptRules {
                 let text = normalizedGloss(gloss.text, isVerb: isVerb)
                 let drop: JMdictGlossDrop? = if text.isEmpty {
                     .empty
-                } else if text.split(separator: " ").count > maximumWords {
+                } else if wordCount(text) > maximumWords {
                     .tooLong
-                } else if !isSearchable(text) {
+                } else if !terms.isSearchable(text) {
                     .unsearchable
                 } else if forms.isEmpty {
                     .noForms
@@ -120,7 +122,7 @@ enum JMdictConceptRules {
                 }
                 let weight = max(minimumWeight, base - senseStep * senseIndex - glossStep * kept)
                 kept += 1
-                let terms = (forms + [text]).map(ConceptDictionary.escape).joined(separator: ", ")
+                let terms = (forms + [text]).map(escape).joined(separator: ", ")
                 outcome.lines.append(JMdictConceptLine(weight: weight, text: "\(terms)  # JMdict \(entry.sequence)"))
             }
         }
@@ -147,30 +149,55 @@ enum JMdictConceptRules {
         return forms
     }
 
-    /// `gloss` with parenthesised parts removed, spaces collapsed and trimmed, and for a verb sense a
-    /// leading `to ` removed.
+    /// `gloss` with parenthesised parts removed (ASCII and fullwidth parentheses, nested or not;
+    /// an unclosed one runs to the end), whitespace runs made one space, trimmed, and for a verb
+    /// sense a leading `to ` removed.
     static func normalizedGloss(_ gloss: String, isVerb: Bool) -> String {
-        var kept = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(gloss.utf8.count)
         var depth = 0
-        for scalar in gloss.unicodeScalars {
-            switch scalar {
-            case "(", "（":
+        var pendingSpace = false
+        let bytes = Array(gloss.utf8)
+        var k = 0
+        while k < bytes.count {
+            let byte = bytes[k]
+            // （ and ） are EF BC 88 and EF BC 89 in UTF-8.
+            let fullwidth = byte == 0xEF && k + 2 < bytes.count && bytes[k + 1] == 0xBC && (bytes[k + 2] == 0x88 || bytes[k + 2] == 0x89)
+            if byte == UInt8(ascii: "(") || (fullwidth && bytes[k + 2] == 0x88) {
                 depth += 1
-                kept.unicodeScalars.append(" ")
-            case ")", "）":
+                pendingSpace = true
+            } else if byte == UInt8(ascii: ")") || (fullwidth && bytes[k + 2] == 0x89) {
                 depth = max(0, depth - 1)
-                kept.unicodeScalars.append(" ")
-            default:
-                if depth == 0 { kept.unicodeScalars.append(scalar) }
+                pendingSpace = true
+            } else if depth == 0 {
+                if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+                    pendingSpace = true
+                } else {
+                    if pendingSpace && !out.isEmpty { out.append(0x20) }
+                    pendingSpace = false
+                    out.append(byte)
+                }
             }
+            k += fullwidth ? 3 : 1
         }
-        var words = kept.split { $0.isWhitespace }
-        if isVerb && words.count > 1 && words[0] == "to" { words.removeFirst() }
-        return words.joined(separator: " ")
+        if isVerb && out.count > 3 && out[0] == UInt8(ascii: "t") && out[1] == UInt8(ascii: "o") && out[2] == 0x20 {
+            out.removeFirst(3)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
-    /// Whether `text` has a letter or digit of any script (so the analyzer makes a term of it).
-    static func isSearchable(_ text: String) -> Bool {
-        text.unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
+    /// The number of words of a normalized gloss (its single spaces plus one).
+    static func wordCount(_ normalized: String) -> Int {
+        normalized.utf8.reduce(1) { $0 + ($1 == 0x20 ? 1 : 0) }
+    }
+
+    /// `term` escaped for a synonyms line (`\,`, `\#`, `\\`, `\=>`; newlines as spaces), quickly when
+    /// there is nothing to escape.
+    static func escape(_ term: String) -> String {
+        let special = term.utf8.contains { byte in
+            byte == UInt8(ascii: ",") || byte == UInt8(ascii: "#") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "=")
+                || byte == 0x0A || byte == 0x0D
+        }
+        return special ? ConceptDictionary.escape(term) : term
     }
 }

@@ -12,7 +12,7 @@ public enum JMdictGlossDrop: String, CaseIterable, Sendable, Codable, Comparable
     case empty
     /// More than four words once parenthesised parts (and a verb's leading "to") are removed.
     case tooLong = "too-long"
-    /// No letters or digits, so nothing a search could match.
+    /// Nothing the analyzer makes a word of (only punctuation or symbols), so nothing a search could match.
     case unsearchable
     /// The same gloss (ignoring case and spacing) was already written for the entry.
     case duplicate

@@ -1,3 +1,4 @@
+import HashiAnalysis
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -40,6 +41,7 @@ public enum JMdictImporter {
         var buckets: [Int: BufferedFileWriter] = [:]
         func bucketPath(_ weight: Int) -> String { "\(temporary)-w\(weight)" }
         var reader = JMdictReader(scanner: XMLScanner(source: source, file: file))
+        let terms = SearchableTermCheck(analyzer: try? Analyzer())
         defer {
             reader.close()
             for weight in buckets.keys { unlink(bucketPath(weight)) }
@@ -51,7 +53,7 @@ public enum JMdictImporter {
         do throws(JMdictError) {
             while let entry = try reader.nextEntry() {
                 summary.entriesRead += 1
-                let outcome = JMdictConceptRules.lines(for: entry)
+                let outcome = JMdictConceptRules.lines(for: entry, terms: terms)
                 summary.formsDropped += outcome.formsDropped
                 summary.glossesDropped.merge(outcome.drops, uniquingKeysWith: +)
                 if outcome.noForms {

@@ -49,7 +49,7 @@ struct JMdictReader {
                 inRoot = false
             case .text, .entity:
                 // Only whitespace reaches here between entries; text directly in <JMdict> is not JMdict.
-                if case let .text(text) = event, text.allSatisfy(\.isWhitespace) { continue }
+                if case let .text(text) = event, text.utf8.allSatisfy(Self.isASCIIWhitespace) { continue }
                 throw .invalidEntry(file: scanner.file, line: scanner.line, message: "text directly inside <JMdict>")
             }
         }
@@ -88,12 +88,20 @@ struct JMdictReader {
             return trimmed.isEmpty ? [] : [trimmed]
         }
 
+        // Text is kept only while the innermost open element is the collected element that started
+        // at `textDepth` (so the text of a child such as <pri> inside <gloss> is not).
+        var textDepth = -1
+        /// For each element of `path`, whether the importer keeps its content.
+        var kept: [Bool] = [true]
         while let event = try scanner.next() {
             switch event {
             case let .start(name, attributes):
                 let parent = path[path.count - 1]
                 path.append(name)
-                guard Self.collects(name, in: parent) else { continue }
+                let keep = Self.collects(name, in: parent)
+                kept.append(keep)
+                guard keep else { continue }
+                textDepth = path.count
                 text = ""
                 codes = []
                 switch name {
@@ -105,21 +113,24 @@ struct JMdictReader {
                 default: break
                 }
             case let .text(chunk):
-                if path.count >= 2 && Self.collects(path[path.count - 1], in: path[path.count - 2]) { text += chunk }
+                if path.count == textDepth { text += chunk }
             case let .entity(name, value):
-                if path.count >= 2 && Self.collects(path[path.count - 1], in: path[path.count - 2]) {
+                if path.count == textDepth {
                     text += value
                     codes.append(name)
                 }
             case let .end(name):
+                let depth = path.count
                 path.removeLast()
+                let keep = kept.removeLast()
                 guard let parent = path.last else {
                     guard let sequence else { throw invalid("an entry without <ent_seq>") }
                     guard !result.readings.isEmpty else { throw invalid("an entry without <r_ele>") }
                     result.sequence = sequence
                     return result
                 }
-                guard Self.collects(name, in: parent) else { continue }
+                guard keep else { continue }
+                if depth == textDepth { textDepth = -1 }
                 switch (parent, name) {
                 case ("entry", "ent_seq"):
                     guard sequence == nil else { throw invalid("a second <ent_seq>") }
@@ -169,20 +180,31 @@ struct JMdictReader {
 
     /// Whether the importer keeps the content of element `name` inside `parent`.
     static func collects(_ name: String, in parent: String) -> Bool {
-        switch parent {
-        case "entry": ["ent_seq", "k_ele", "r_ele", "sense"].contains(name)
-        case "k_ele": ["keb", "ke_inf", "ke_pri"].contains(name)
-        case "r_ele": ["reb", "re_nokanji", "re_restr", "re_inf", "re_pri"].contains(name)
-        case "sense": ["stagk", "stagr", "pos", "misc", "field", "gloss"].contains(name)
-        default: false
+        switch (parent, name) {
+        case ("entry", "ent_seq"), ("entry", "k_ele"), ("entry", "r_ele"), ("entry", "sense"),
+             ("k_ele", "keb"), ("k_ele", "ke_inf"), ("k_ele", "ke_pri"),
+             ("r_ele", "reb"), ("r_ele", "re_nokanji"), ("r_ele", "re_restr"), ("r_ele", "re_inf"), ("r_ele", "re_pri"),
+             ("sense", "stagk"), ("sense", "stagr"), ("sense", "pos"), ("sense", "misc"), ("sense", "field"),
+             ("sense", "gloss"):
+            true
+        default:
+            false
         }
     }
 
-    /// `text` without leading and trailing whitespace.
+    /// `text` without leading and trailing XML whitespace (space, tab, CR, LF).
     static func trimmed(_ text: String) -> String {
-        let scalars = text.unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        return String(scalars[first...last])
+        let bytes = text.utf8
+        guard let first = bytes.first, let last = bytes.last else { return text }
+        if !isASCIIWhitespace(first) && !isASCIIWhitespace(last) { return text }
+        guard let start = bytes.firstIndex(where: { !isASCIIWhitespace($0) }),
+              let end = bytes.lastIndex(where: { !isASCIIWhitespace($0) }) else { return "" }
+        // The byte after `end` is whitespace or the end, so both bounds fall between scalars.
+        return String(text[start..<bytes.index(after: end)])
+    }
+
+    /// Whether `byte` is XML whitespace.
+    static func isASCIIWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
     }
 }

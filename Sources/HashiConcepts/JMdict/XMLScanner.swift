@@ -108,17 +108,17 @@ struct XMLScanner {
     }
 
     /// The next byte, consumed; an error naming `context` at the end of the stream.
-    private mutating func take(_ context: String) throws(JMdictError) -> UInt8 {
-        guard let byte = try peek() else { throw truncation(context) }
+    private mutating func take(_ context: @autoclosure () -> String) throws(JMdictError) -> UInt8 {
+        guard let byte = try peek() else { throw truncation(context()) }
         advance()
         return byte
     }
 
-    private func truncation(_ context: String) -> JMdictError {
+    private func truncation(_ context: @autoclosure () -> String) -> JMdictError {
         if let open = openElements.last {
             return .truncatedXML(file: file, line: line, openElement: open.name, openedAt: open.line)
         }
-        return .malformedXML(file: file, line: line, message: "the file ends inside \(context)")
+        return .malformedXML(file: file, line: line, message: "the file ends inside \(context())")
     }
 
     private func malformed(_ message: String) -> JMdictError {
@@ -126,11 +126,11 @@ struct XMLScanner {
     }
 
     /// Consumes `literal`, or fails naming `context`.
-    private mutating func expect(_ literal: String, in context: String) throws(JMdictError) {
+    private mutating func expect(_ literal: String, in context: @autoclosure () -> String) throws(JMdictError) {
         for expected in literal.utf8 {
-            let byte = try take(context)
+            let byte = try take(context())
             guard byte == expected else {
-                throw malformed("expected \"\(literal)\" in \(context), found \(describe(byte))")
+                throw malformed("expected \"\(literal)\" in \(context()), found \(describe(byte))")
             }
         }
     }
@@ -149,17 +149,22 @@ struct XMLScanner {
     // MARK: - Names and references
 
     /// Reads an XML name (ASCII letters, digits, `_`, `:`, `-`, `.` and any non-ASCII character).
-    private mutating func name(in context: String) throws(JMdictError) -> String {
+    private mutating func name(in context: @autoclosure () -> String) throws(JMdictError) -> String {
+        try nameBytes(in: context())
+        return String(decoding: nameBytes, as: UTF8.self)
+    }
+
+    /// Reads an XML name into `nameBytes`.
+    private mutating func nameBytes(in context: @autoclosure () -> String) throws(JMdictError) {
         nameBytes.removeAll(keepingCapacity: true)
         while let byte = try peek(), isNameByte(byte, first: nameBytes.isEmpty) {
             nameBytes.append(byte)
             advance()
         }
         guard !nameBytes.isEmpty else {
-            guard let byte = try peek() else { throw truncation(context) }
-            throw malformed("expected a name in \(context), found \(describe(byte))")
+            guard let byte = try peek() else { throw truncation(context()) }
+            throw malformed("expected a name in \(context()), found \(describe(byte))")
         }
-        return String(decoding: nameBytes, as: UTF8.self)
     }
 
     /// What a reference (after its `&`) stands for.
@@ -216,18 +221,18 @@ struct XMLScanner {
     }
 
     /// A quoted literal (attribute value or entity value): references expanded, `<` refused.
-    private mutating func quotedValue(in context: String, allowDeclaredEntities: Bool) throws(JMdictError) -> String {
-        let quote = try take(context)
+    private mutating func quotedValue(in context: @autoclosure () -> String, allowDeclaredEntities: Bool) throws(JMdictError) -> String {
+        let quote = try take(context())
         guard quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") else {
-            throw malformed("expected a quoted value in \(context), found \(describe(quote))")
+            throw malformed("expected a quoted value in \(context()), found \(describe(quote))")
         }
         var value: [UInt8] = []
         while true {
-            let byte = try take(context)
+            let byte = try take(context())
             if byte == quote { break }
-            if byte == UInt8(ascii: "<") { throw malformed("\"<\" inside a quoted value in \(context)") }
+            if byte == UInt8(ascii: "<") { throw malformed("\"<\" inside a quoted value in \(context())") }
             if byte == UInt8(ascii: "%") && !allowDeclaredEntities {
-                throw malformed("parameter-entity references are not supported (in \(context))")
+                throw malformed("parameter-entity references are not supported (in \(context()))")
             }
             if byte == UInt8(ascii: "&") {
                 switch try reference(declared: allowDeclaredEntities) {
@@ -280,11 +285,11 @@ struct XMLScanner {
     }
 
     /// The text up to `terminator`, consumed with it.
-    private mutating func until(_ terminator: String, in context: String) throws(JMdictError) -> String {
+    private mutating func until(_ terminator: String, in context: @autoclosure () -> String) throws(JMdictError) -> String {
         let stop = Array(terminator.utf8)
         var bytes: [UInt8] = []
         while true {
-            bytes.append(try take(context))
+            bytes.append(try take(context()))
             if bytes.count >= stop.count && bytes.suffix(stop.count).elementsEqual(stop) {
                 bytes.removeLast(stop.count)
                 return String(decoding: bytes, as: UTF8.self)
@@ -443,15 +448,22 @@ struct XMLScanner {
 
     /// Reads an end tag after its `</`.
     private mutating func endTag() throws(JMdictError) -> XMLEvent {
-        let element = try name(in: "an end tag")
+        // Compare the name's bytes with the open element's rather than make a new string.
+        try nameBytes(in: "an end tag")
         try skipWhitespace()
-        try expect(">", in: "the end tag </\(element)>")
-        guard let open = openElements.last else { throw malformed("the end tag </\(element)> has no start tag") }
-        guard open.name == element else {
-            throw malformed("the end tag </\(element)> does not match <\(open.name)> opened at line \(open.line)")
+        let byte = try take("an end tag")
+        guard byte == UInt8(ascii: ">") else {
+            throw malformed("expected \">\" in the end tag </\(String(decoding: nameBytes, as: UTF8.self))>, found \(describe(byte))")
+        }
+        guard let open = openElements.last else {
+            throw malformed("the end tag </\(String(decoding: nameBytes, as: UTF8.self))> has no start tag")
+        }
+        guard open.name.utf8.elementsEqual(nameBytes) else {
+            throw malformed("the end tag </\(String(decoding: nameBytes, as: UTF8.self))> does not match <\(open.name)> "
+                + "opened at line \(open.line)")
         }
         openElements.removeLast()
-        return .end(name: element)
+        return .end(name: open.name)
     }
 
     /// Reads character data up to the next `<` (or a declared entity's reference); nil for whitespace
