@@ -232,6 +232,10 @@ struct JMdictImporterTests {
                                                  message: "<ent_seq> is not a number: \"12a\"")) {
             _ = try importBytes(Array("<JMdict><entry><ent_seq>12a</ent_seq></entry></JMdict>".utf8), in: folder)
         }
+        let fixture = try folder.write("fixture.xml", try jmdictFixture())
+        #expect(throws: JMdictError.cannotWrite(file: folder.path("no/such/folder/out"), message: "No such file or directory")) {
+            _ = try JMdictImporter.importFile(at: fixture, to: folder.path("no/such/folder/out"))
+        }
         #expect(throws: JMdictError.cannotRead(file: folder.path("missing"), message: "No such file or directory")) {
             _ = try JMdictImporter.importFile(at: folder.path("missing"), to: folder.path("out"))
         }

@@ -95,7 +95,7 @@ enum JMdictConceptRules {
                 continue
             }
             let forms = self.forms(of: sense, kanji: kanji, readings: readings)
-            let isVerb = partsOfSpeech.contains { $0.hasPrefix("v") || $0.lowercased().contains("verb") }
+            let isVerb = partsOfSpeech.contains(where: isVerbCode)
             var kept = 0
             for gloss in english {
                 if let type = gloss.type, excludedGlossTypes.contains(type) {
@@ -127,6 +127,13 @@ enum JMdictConceptRules {
             }
         }
         return outcome
+    }
+
+    /// Whether a part-of-speech code is a verb's: JMdict's verb entity names start with `v` (`v1`,
+    /// `v5k`, `vs`, `vt`, …); a part of speech written out instead of as an entity says "verb".
+    static func isVerbCode(_ code: String) -> Bool {
+        if code.utf8.first == UInt8(ascii: "v") { return true }
+        return code.utf8.count > 4 && code.lowercased().contains("verb")
     }
 
     /// The kanji then kana forms a sense's glosses go with (see the type's documentation).

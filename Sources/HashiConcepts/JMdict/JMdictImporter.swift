@@ -89,6 +89,10 @@ public enum JMdictImporter {
             }
         } catch {
             unlink(temporary)
+            // Name the output the user gave rather than a temporary file beside it.
+            if case let .cannotWrite(file, message) = error, file.hasPrefix(temporary) {
+                throw .cannotWrite(file: output, message: message)
+            }
             throw error
         }
         return summary
