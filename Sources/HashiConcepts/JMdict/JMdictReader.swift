@@ -123,7 +123,7 @@ struct JMdictReader {
                 let depth = path.count
                 path.removeLast()
                 let keep = kept.removeLast()
-                guard let parent = path.last else {
+                guard !path.isEmpty else {
                     guard let sequence else { throw invalid("an entry without <ent_seq>") }
                     guard !result.readings.isEmpty else { throw invalid("an entry without <r_ele>") }
                     result.sequence = sequence
@@ -131,42 +131,44 @@ struct JMdictReader {
                 }
                 guard keep else { continue }
                 if depth == textDepth { textDepth = -1 }
-                switch (parent, name) {
-                case ("entry", "ent_seq"):
+                // The element and its parent were checked on the way in (`collects`), so the name decides;
+                // the most frequent elements come first.
+                switch name {
+                case "gloss":
+                    sense.glosses.append(JMdictEntry.Gloss(
+                        text: text,
+                        language: glossAttributes.first { $0.name == "xml:lang" }?.value,
+                        type: glossAttributes.first { $0.name == "g_type" }?.value))
+                case "ent_seq":
                     guard sequence == nil else { throw invalid("a second <ent_seq>") }
                     guard let number = Int(Self.trimmed(text)), number >= 0 else {
                         throw invalid("<ent_seq> is not a number: \"\(Self.trimmed(text))\"")
                     }
                     sequence = number
-                case ("entry", "k_ele"):
+                case "k_ele":
                     guard !kanji.text.isEmpty else { throw invalid("a <k_ele> without <keb>") }
                     result.kanji.append(kanji)
-                case ("entry", "r_ele"):
+                case "r_ele":
                     guard !reading.text.isEmpty else { throw invalid("an <r_ele> without <reb>") }
                     result.readings.append(reading)
-                case ("entry", "sense"):
+                case "sense":
                     result.senses.append(sense)
-                case ("k_ele", "keb"):
+                case "keb":
                     kanji.text = Self.trimmed(text)
                     guard !kanji.text.isEmpty else { throw invalid("an empty <keb>") }
-                case ("k_ele", "ke_inf"): kanji.info += codeList()
-                case ("k_ele", "ke_pri"): kanji.priorities += codeList()
-                case ("r_ele", "reb"):
+                case "ke_inf": kanji.info += codeList()
+                case "ke_pri": kanji.priorities += codeList()
+                case "reb":
                     reading.text = Self.trimmed(text)
                     guard !reading.text.isEmpty else { throw invalid("an empty <reb>") }
-                case ("r_ele", "re_restr"): reading.restrictions.append(Self.trimmed(text))
-                case ("r_ele", "re_inf"): reading.info += codeList()
-                case ("r_ele", "re_pri"): reading.priorities += codeList()
-                case ("sense", "stagk"): sense.kanjiRestrictions.append(Self.trimmed(text))
-                case ("sense", "stagr"): sense.readingRestrictions.append(Self.trimmed(text))
-                case ("sense", "pos"): sense.partsOfSpeech += codeList()
-                case ("sense", "misc"): sense.misc += codeList()
-                case ("sense", "field"): sense.fields += codeList()
-                case ("sense", "gloss"):
-                    sense.glosses.append(JMdictEntry.Gloss(
-                        text: text,
-                        language: glossAttributes.first { $0.name == "xml:lang" }?.value,
-                        type: glossAttributes.first { $0.name == "g_type" }?.value))
+                case "re_restr": reading.restrictions.append(Self.trimmed(text))
+                case "re_inf": reading.info += codeList()
+                case "re_pri": reading.priorities += codeList()
+                case "stagk": sense.kanjiRestrictions.append(Self.trimmed(text))
+                case "stagr": sense.readingRestrictions.append(Self.trimmed(text))
+                case "pos": sense.partsOfSpeech += codeList()
+                case "misc": sense.misc += codeList()
+                case "field": sense.fields += codeList()
                 default:
                     break
                 }
@@ -180,15 +182,12 @@ struct JMdictReader {
 
     /// Whether the importer keeps the content of element `name` inside `parent`.
     static func collects(_ name: String, in parent: String) -> Bool {
-        switch (parent, name) {
-        case ("entry", "ent_seq"), ("entry", "k_ele"), ("entry", "r_ele"), ("entry", "sense"),
-             ("k_ele", "keb"), ("k_ele", "ke_inf"), ("k_ele", "ke_pri"),
-             ("r_ele", "reb"), ("r_ele", "re_nokanji"), ("r_ele", "re_restr"), ("r_ele", "re_inf"), ("r_ele", "re_pri"),
-             ("sense", "stagk"), ("sense", "stagr"), ("sense", "pos"), ("sense", "misc"), ("sense", "field"),
-             ("sense", "gloss"):
-            true
-        default:
-            false
+        switch name {
+        case "gloss", "pos", "misc", "field", "stagk", "stagr": parent == "sense"
+        case "reb", "re_pri", "re_inf", "re_restr", "re_nokanji": parent == "r_ele"
+        case "keb", "ke_pri", "ke_inf": parent == "k_ele"
+        case "sense", "r_ele", "k_ele", "ent_seq": parent == "entry"
+        default: false
         }
     }
 

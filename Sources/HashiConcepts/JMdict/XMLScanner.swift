@@ -150,11 +150,28 @@ struct XMLScanner {
 
     /// Reads an XML name (ASCII letters, digits, `_`, `:`, `-`, `.` and any non-ASCII character).
     private mutating func name(in context: @autoclosure () -> String) throws(JMdictError) -> String {
-        try nameBytes(in: context())
-        return String(decoding: nameBytes, as: UTF8.self)
+        try withName(in: context()) { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// Reads an XML name into `nameBytes`.
+    /// Reads an XML name and hands its bytes to `body` (they are valid only during the call). When
+    /// the name and the byte after it are in the buffer, the bytes are not copied.
+    private mutating func withName<Result>(in context: @autoclosure () -> String,
+                                           _ body: (UnsafeRawBufferPointer) -> Result) throws(JMdictError) -> Result {
+        if position < end {
+            var k = position
+            while k < end && isNameByte(buffer[k], first: k == position) { k += 1 }
+            if k < end {
+                guard k > position else { throw malformed("expected a name in \(context()), found \(describe(buffer[position]))") }
+                let start = position
+                position = k
+                return body(UnsafeRawBufferPointer(rebasing: buffer[start..<k]))
+            }
+        }
+        try nameBytes(in: context())
+        return nameBytes.withUnsafeBytes(body)
+    }
+
+    /// Reads an XML name into `nameBytes`, refilling the buffer as needed.
     private mutating func nameBytes(in context: @autoclosure () -> String) throws(JMdictError) {
         nameBytes.removeAll(keepingCapacity: true)
         while let byte = try peek(), isNameByte(byte, first: nameBytes.isEmpty) {
@@ -449,18 +466,19 @@ struct XMLScanner {
     /// Reads an end tag after its `</`.
     private mutating func endTag() throws(JMdictError) -> XMLEvent {
         // Compare the name's bytes with the open element's rather than make a new string.
-        try nameBytes(in: "an end tag")
+        let open = openElements.last
+        let (matches, written) = try withName(in: "an end tag") { bytes -> (Bool, String) in
+            if let open, open.name.utf8.elementsEqual(bytes) { return (true, open.name) }
+            return (false, String(decoding: bytes, as: UTF8.self))
+        }
         try skipWhitespace()
-        let byte = try take("an end tag")
+        let byte = try take("the end tag </\(written)>")
         guard byte == UInt8(ascii: ">") else {
-            throw malformed("expected \">\" in the end tag </\(String(decoding: nameBytes, as: UTF8.self))>, found \(describe(byte))")
+            throw malformed("expected \">\" in the end tag </\(written)>, found \(describe(byte))")
         }
-        guard let open = openElements.last else {
-            throw malformed("the end tag </\(String(decoding: nameBytes, as: UTF8.self))> has no start tag")
-        }
-        guard open.name.utf8.elementsEqual(nameBytes) else {
-            throw malformed("the end tag </\(String(decoding: nameBytes, as: UTF8.self))> does not match <\(open.name)> "
-                + "opened at line \(open.line)")
+        guard let open else { throw malformed("the end tag </\(written)> has no start tag") }
+        guard matches else {
+            throw malformed("the end tag </\(written)> does not match <\(open.name)> opened at line \(open.line)")
         }
         openElements.removeLast()
         return .end(name: open.name)
