@@ -37,11 +37,15 @@ enum JMdictConceptRules {
     static let senseLimit = 3
     /// Longest gloss kept, in words.
     static let maximumWords = 4
-    /// Weights in hundredths.
+    /// The weight of a priority entry's first line, in hundredths.
     static let priorityWeight = 50
+    /// The weight of another entry's first line, in hundredths.
     static let ordinaryWeight = 40
+    /// What each English sense before a gloss's sense takes off, in hundredths.
     static let senseStep = 5
+    /// What each gloss kept before a gloss in its sense takes off, in hundredths.
     static let glossStep = 2
+    /// The lowest weight, in hundredths.
     static let minimumWeight = 25
 
     /// What one entry gives.
@@ -122,8 +126,8 @@ enum JMdictConceptRules {
                 }
                 let weight = max(minimumWeight, base - senseStep * senseIndex - glossStep * kept)
                 kept += 1
-                let terms = (forms + [text]).map(escape).joined(separator: ", ")
-                outcome.lines.append(JMdictConceptLine(weight: weight, text: "\(terms)  # JMdict \(entry.sequence)"))
+                let members = (forms + [text]).map(escape).joined(separator: ", ")
+                outcome.lines.append(JMdictConceptLine(weight: weight, text: "\(members)  # JMdict \(entry.sequence)"))
             }
         }
         return outcome

@@ -59,7 +59,7 @@ struct JMdictReader {
 
     /// The `YYYY-MM-DD` after `JMdict created:` in a comment, if there is one.
     static func creationDate(in comment: String) -> String? {
-        guard let range = comment.range(of: "JMdict created:") else { return nil }
+        guard let range = comment.firstRange(of: "JMdict created:") else { return nil }
         let date = comment[range.upperBound...].drop { $0 == " " }.prefix { $0.isNumber || $0 == "-" }
         return date.isEmpty ? nil : String(date)
     }

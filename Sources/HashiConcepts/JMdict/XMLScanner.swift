@@ -322,7 +322,7 @@ struct XMLScanner {
         guard byteOffset - body.utf8.count - target.utf8.count - 4 <= 3 else {
             throw malformed("an XML declaration that is not at the start of the file")
         }
-        if let range = body.range(of: "encoding") {
+        if let range = body.firstRange(of: "encoding") {
             let rest = body[range.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "'" }
             let encoding = rest.prefix { $0 != "\"" && $0 != "'" && $0 != " " }
             guard ["utf-8", "utf8"].contains(encoding.lowercased()) else {
