@@ -344,3 +344,21 @@ struct JMdictReaderTrimTests {
         #expect(JMdictReader.trimmed(" a b ") == "a b")
     }
 }
+
+struct JMdictGzipPositionTests {
+    /// Errors in gzipped XML name the line and the byte offset of the inflated XML, as for plain XML.
+    @Test func invalidUTF8InsideAGzippedFileNamesTheXMLLineAndOffset() throws {
+        let folder = try ScratchFolder()
+        var fixture = try jmdictFixture()
+        let text = String(decoding: fixture, as: UTF8.self)
+        let found = try #require(text.range(of: "<gloss>R&amp;D"), "the gloss R&amp;D")
+        let offset = text.utf8.distance(from: text.startIndex, to: found.lowerBound) + "<gloss>".utf8.count
+        fixture[offset] = 0xFF
+        let line = 1 + fixture[..<offset].filter { $0 == 0x0A }.count
+        let input = try folder.write("JMdict_e.gz", try gzip(fixture))
+        #expect(throws: JMdictError.invalidUTF8(file: input, line: line, byteOffset: offset)) {
+            _ = try JMdictImporter.importFile(at: input, to: folder.path("out.synonyms"))
+        }
+        #expect(try folder.contents() == ["JMdict_e.gz"])
+    }
+}
