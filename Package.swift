@@ -21,7 +21,7 @@ let package = Package(
             pkgConfig: "icu-uc icu-i18n",
             providers: [.apt(["libicu-dev"])]
         ),
-        // The system zlib, for compressing stored passage text.
+        // The system zlib, for compressing stored passage text and inflating gzipped JMdict.
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
@@ -33,7 +33,8 @@ let package = Package(
         .target(name: "HashiDocuments", dependencies: ["HashiAnalysis"]),
         .target(name: "HashiIndex", dependencies: ["CZlib"]),
         // Resources/SudachiDict: the built-in background dictionary (Apache-2.0, with its LICENSE and NOTICE).
-        .target(name: "HashiConcepts", dependencies: ["HashiAnalysis"], resources: [.copy("Resources/SudachiDict")]),
+        // CZlib: the JMdict importer inflates gzipped dictionaries as it streams them.
+        .target(name: "HashiConcepts", dependencies: ["HashiAnalysis", "CZlib"], resources: [.copy("Resources/SudachiDict")]),
         .target(name: "HashiSearch", dependencies: ["HashiAnalysis", "HashiIndex", "HashiConcepts"]),
         .target(name: "Hashi", dependencies: ["HashiAnalysis", "HashiDocuments", "HashiIndex", "HashiConcepts", "HashiSearch"]),
         .executableTarget(
@@ -74,7 +75,8 @@ let package = Package(
         ),
         .testTarget(
             name: "HashiConceptsTests",
-            dependencies: ["HashiConcepts", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: ["HashiConcepts", "CZlib", .product(name: "PropertyBased", package: "swift-property-based")],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "HashiDocumentsTests",

@@ -81,6 +81,21 @@ public enum ConceptDictionary {
     /// Parses the UTF-8 bytes of a dictionary file named `file` (used in sources and errors).
     /// - Throws: ``ConceptDictionaryError`` for the first malformed line.
     public static func parse(bytes: [UInt8], file: String, using analyzer: Analyzer) throws(ConceptDictionaryError) -> ConceptMap {
+        ConceptMap(try analyzedConcepts(bytes: bytes, file: file, using: analyzer).concepts)
+    }
+
+    /// Parses dictionary text; `file` names it in sources and errors.
+    /// - Throws: ``ConceptDictionaryError`` for the first malformed line.
+    public static func parse(_ text: String, file: String, using analyzer: Analyzer) throws(ConceptDictionaryError) -> ConceptMap {
+        ConceptMap(try analyzedConcepts(text, file: file, using: analyzer).concepts)
+    }
+
+    /// The concepts of the UTF-8 bytes of a dictionary file, one per entry line in file order, not
+    /// yet put in a map, with the tokens ``CorpusPresence`` needs (for imported dictionaries, which
+    /// are kept to what the corpus holds before they go into a map).
+    /// - Throws: ``ConceptDictionaryError`` for the first malformed line.
+    public static func analyzedConcepts(bytes: [UInt8], file: String, using analyzer: Analyzer)
+        throws(ConceptDictionaryError) -> (concepts: [Concept], fallbackTokens: CorpusPresence.FallbackTokens) {
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
         guard let text = String(validating: body, as: UTF8.self) else {
@@ -88,13 +103,23 @@ public enum ConceptDictionary {
             let line = 1 + body[body.startIndex..<offset].filter { $0 == 0x0A }.count
             throw .undecodable(file: file, line: line, byteOffset: offset)
         }
-        return try parse(text, file: file, using: analyzer)
+        return try analyzedConcepts(text, file: file, using: analyzer)
     }
 
-    /// Parses dictionary text; `file` names it in sources and errors.
+    /// ``analyzedConcepts(bytes:file:using:)`` of dictionary text. Every term of the file is
+    /// analyzed in one batch (a dictionary imported from JMdict has hundreds of thousands).
     /// - Throws: ``ConceptDictionaryError`` for the first malformed line.
-    public static func parse(_ text: String, file: String, using analyzer: Analyzer) throws(ConceptDictionaryError) -> ConceptMap {
-        var concepts: [Concept] = []
+    public static func analyzedConcepts(_ text: String, file: String, using analyzer: Analyzer)
+        throws(ConceptDictionaryError) -> (concepts: [Concept], fallbackTokens: CorpusPresence.FallbackTokens) {
+        struct Pending {
+            var line: Int
+            var entry: Entry
+            var source: ConceptSource
+            var weight: Double
+            var firstTerm: Int
+        }
+        var pending: [Pending] = []
+        var terms: [String] = []
         var importedName: String? = nil
         var weight = 1.0
         for (index, rawLine) in lines(of: text).enumerated() {
@@ -109,28 +134,43 @@ public enum ConceptDictionary {
             guard let entry = try parseLine(rawLine, file: file, line: lineNumber) else { continue }
             let source: ConceptSource = importedName.map { .imported(name: $0, file: file, line: lineNumber) }
                 ?? .dictionary(file: file, line: lineNumber)
+            pending.append(Pending(line: lineNumber, entry: entry, source: source, weight: weight, firstTerm: terms.count))
+            terms += entry.left + entry.right
+        }
+        let tokens: [[Token]]
+        do { tokens = try BatchAnalysis.tokens(of: terms, using: analyzer) } catch {
+            throw .icu(file: file, line: pending.first?.line ?? 1, message: error.description)
+        }
+        var concepts: [Concept] = []
+        var fallback: CorpusPresence.FallbackTokens = []
+        concepts.reserveCapacity(pending.count)
+        for item in pending {
             var members: [ConceptMember] = []
-            for (terms, role) in [(entry.left, ConceptMember.Role.inputOnly), (entry.right, .equivalent)] {
-                for term in terms {
-                    do {
-                        members.append(try ConceptMember(text: term, role: entry.oneWay ? role : .equivalent,
-                                                         source: source, confidence: weight, using: analyzer))
-                    } catch {
-                        switch error {
-                        case .icu(let message): throw .icu(file: file, line: lineNumber, message: message)
-                        default: throw .unsearchableTerm(file: file, line: lineNumber, term: term)
-                        }
+            var memberTokens: [[Token]] = []
+            var k = item.firstTerm
+            for (side, role) in [(item.entry.left, ConceptMember.Role.inputOnly), (item.entry.right, .equivalent)] {
+                for term in side {
+                    guard let member = ConceptMember(text: term, tokens: tokens[k], role: item.entry.oneWay ? role : .equivalent,
+                                                     source: item.source, confidence: item.weight) else {
+                        throw .unsearchableTerm(file: file, line: item.line, term: term)
                     }
+                    members.append(member)
+                    memberTokens.append(CorpusPresence.needsBigramTest(member) ? tokens[k].filter(CorpusPresence.isBigramTestToken) : [])
+                    k += 1
                 }
             }
             // A one-way rule whose input is also an output (`a => a, b`) keeps `a` as an expansion only.
-            if entry.oneWay {
+            if item.entry.oneWay {
                 let outputs = Set(members.filter { $0.role == .equivalent }.map(\.key))
-                members.removeAll { $0.role == .inputOnly && outputs.contains($0.key) }
+                let keep = members.indices.filter { !(members[$0].role == .inputOnly && outputs.contains(members[$0].key)) }
+                members = keep.map { members[$0] }
+                memberTokens = keep.map { memberTokens[$0] }
             }
-            concepts.append(Concept(members: members))
+            let concept = Concept(members: members)
+            concepts.append(concept)
+            fallback.append(concept.members.map { member in members.firstIndex(of: member).map { memberTokens[$0] } ?? [] })
         }
-        return ConceptMap(concepts)
+        return (concepts, fallback)
     }
 
     /// A `#@` directive line.

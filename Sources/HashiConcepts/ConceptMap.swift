@@ -83,6 +83,23 @@ public struct ConceptMember: Sendable, Hashable, Codable {
                   form: form)
     }
 
+    /// A member for `text` whose analyzer tokens are `tokens` (as ``BatchAnalysis`` gives them);
+    /// nil when they hold no word (the text has no letters, digits, kana or ideographs).
+    init?(text: String, tokens: [Token], role: Role, source: ConceptSource, confidence: Double, form: MemberForm? = nil) {
+        var words: [Token] = []
+        var stems: [String] = []
+        for token in tokens {
+            switch token.stream {
+            case .word: words.append(token); stems.append(token.term)
+            case .stem: if !stems.isEmpty { stems[stems.count - 1] = token.term }
+            case .bigram: break
+            }
+        }
+        guard !words.isEmpty else { return nil }
+        self.init(text: text, key: ConceptKey(terms: words.map(\.term)), stems: ConceptKey(terms: stems),
+                  kind: MemberKind.classify(text, tokens: words), role: role, source: source, confidence: confidence, form: form)
+    }
+
     /// Whether two memberships are the same fact (same key, role and source), whatever their text and
     /// confidence.
     func sameMembership(as other: ConceptMember) -> Bool {

@@ -57,13 +57,20 @@ extension IndexBuilder {
     /// background dictionaries (built-in and imported) kept to concepts with a member in the
     /// corpus (`segments` are the build's segments, read for which terms occur); and what the
     /// background dictionaries contributed, with timings.
-    func conceptTable(dictionaries: ConceptMap, glosses: [MinedConcept], vocabulary: CorpusVocabulary,
+    func conceptTable(dictionaries: (concepts: [Concept], fallbackTokens: CorpusPresence.FallbackTokens),
+                      glosses: [MinedConcept], vocabulary: CorpusVocabulary,
                       background: BackgroundLoad?, segments: [SegmentReader]) throws(HashiError) -> (ConceptTable, BackgroundSummary) {
         // Curated concepts go in whole; imported background ones only when present.
         var curated: [Concept] = []
         var imported: [Concept] = []
-        for concept in dictionaries.concepts {
-            if concept.members.allSatisfy({ $0.source.tier == .imported }) { imported.append(concept) } else { curated.append(concept) }
+        var importedTokens: CorpusPresence.FallbackTokens = []
+        for (concept, tokens) in zip(dictionaries.concepts, dictionaries.fallbackTokens) {
+            if concept.members.allSatisfy({ $0.source.tier == .imported }) {
+                imported.append(concept)
+                importedTokens.append(tokens)
+            } else {
+                curated.append(concept)
+            }
         }
         var map = ConceptMap(curated)
         var mined: [MinedConcept] = []
@@ -92,7 +99,8 @@ extension IndexBuilder {
                                         importedKept: 0, loadSeconds: nil, filterSeconds: 0)
         do {
             if !imported.isEmpty {
-                let kept = try CorpusPresence.concepts(of: imported, using: analyzer, presentWhere: exists)
+                let kept = try CorpusPresence.concepts(of: imported, using: analyzer, fallbackTokens: importedTokens,
+                                                       presentWhere: exists)
                 summary.importedKept = kept.count
                 map = map.merged(with: ConceptMap(kept))
             }

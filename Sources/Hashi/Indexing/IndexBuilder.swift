@@ -303,22 +303,27 @@ public struct IndexBuilder: Sendable {
                          "background=\(usesBuiltInBackground ? Self.builtInIdentity : "off")"]).joined(separator: ";")
     }
 
-    /// Parses the dictionary files. A malformed line stops the build with an error naming file and line.
-    private func loadDictionaries() throws(HashiError) -> ConceptMap {
+    /// Parses the dictionary files, every concept of them (not yet in a map: imported background
+    /// dictionaries are large and are kept to what the corpus holds first), with the tokens the
+    /// presence test needs. A malformed line stops the build with an error naming file and line.
+    private func loadDictionaries() throws(HashiError) -> (concepts: [Concept], fallbackTokens: CorpusPresence.FallbackTokens) {
         let analyzer: Analyzer
         do { analyzer = try Analyzer() } catch { throw .icu(error) }
-        var maps: [ConceptMap] = []
+        var concepts: [Concept] = []
+        var fallback: CorpusPresence.FallbackTokens = []
         for url in dictionaryFiles {
             guard let data = FileManager.default.contents(atPath: url.path) else {
                 throw .concepts("\(url.path): cannot read the concept dictionary")
             }
             do {
-                maps.append(try ConceptDictionary.parse(bytes: [UInt8](data), file: url.path, using: analyzer))
+                let parsed = try ConceptDictionary.analyzedConcepts(bytes: [UInt8](data), file: url.path, using: analyzer)
+                concepts += parsed.concepts
+                fallback += parsed.fallbackTokens
             } catch {
                 throw .concepts(error.description)
             }
         }
-        return ConceptMap.merging(maps)
+        return (concepts, fallback)
     }
 
     /// How a skipped file is remembered in the manifest: path, size and modification time, so that

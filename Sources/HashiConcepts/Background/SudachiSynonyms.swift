@@ -216,21 +216,8 @@ public enum SudachiSynonyms {
 
     /// The member of `entry` whose analyzer tokens are `tokens`; nil when it has no word terms.
     static func member(_ entry: Entry, tokens: [Token]) -> ConceptMember? {
-        var words: [Token] = []
-        var stems: [String] = []
-        for token in tokens {
-            switch token.stream {
-            case .word: words.append(token); stems.append(token.term)
-            case .stem: if !stems.isEmpty { stems[stems.count - 1] = token.term }
-            case .bigram: break
-            }
-        }
-        guard !words.isEmpty else { return nil }
-        return ConceptMember(text: entry.headword, key: ConceptKey(terms: words.map(\.term)), stems: ConceptKey(terms: stems),
-                             kind: MemberKind.classify(entry.headword, tokens: words),
-                             role: entry.expansion == 1 ? .expansionOnly : .equivalent,
-                             source: .background(name: name, entry: entry.group),
-                             confidence: confidence(of: entry.form), form: entry.form)
+        ConceptMember(text: entry.headword, tokens: tokens, role: entry.expansion == 1 ? .expansionOnly : .equivalent,
+                      source: .background(name: name, entry: entry.group), confidence: confidence(of: entry.form), form: entry.form)
     }
 
     static func firstInvalidByte(_ bytes: ArraySlice<UInt8>) -> Int {

@@ -7,8 +7,8 @@ import HashiConcepts
 struct ConceptsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "concepts",
-        abstract: "List, inspect, review and export the index's concepts (term ↔ concept mapping).",
-        subcommands: [List.self, Show.self, Mined.self, Accept.self, Export.self]
+        abstract: "List, inspect, review and export the index's concepts (term ↔ concept mapping); import JMdict.",
+        subcommands: [List.self, Show.self, Mined.self, Accept.self, Export.self, Import.self]
     )
 
     /// Options shared by the subcommands that read an index.
