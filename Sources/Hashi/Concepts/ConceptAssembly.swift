@@ -101,8 +101,14 @@ extension IndexBuilder {
             if !imported.isEmpty {
                 let kept = try CorpusPresence.concepts(of: imported, using: analyzer, fallbackTokens: importedTokens,
                                                        presentWhere: exists)
-                summary.importedKept = kept.count
-                map = map.merged(with: ConceptMap(kept))
+                // The same entry repeated (a dictionary listing one sense twice, or concatenated
+                // files) is stored once, from its first line, not with one membership per copy.
+                var seen: Set<[String]> = []
+                let distinct = kept.filter { concept in
+                    seen.insert(concept.members.map { "\($0.role.rawValue) \($0.key.description)" }.sorted()).inserted
+                }
+                summary.importedKept = distinct.count
+                map = map.merged(with: ConceptMap(distinct))
             }
             if let background {
                 let loaded = try background.wait()

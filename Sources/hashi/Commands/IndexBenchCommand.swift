@@ -26,6 +26,9 @@ struct IndexBenchCommand: ParsableCommand {
     @Flag(help: "Do not mine concepts (as other engines' indexing does not).")
     var noMining = false
 
+    @Flag(help: "Leave out the built-in background dictionary (as other engines' indexing has none).")
+    var noBackground = false
+
     @Flag(help: "Print JSON.")
     var json = false
 
@@ -52,6 +55,7 @@ struct IndexBenchCommand: ParsableCommand {
         for count in threads {
             var builder = IndexBuilder(corpus: URL(fileURLWithPath: corpus), index: scratch, threads: count)
             builder.minesConcepts = !noMining
+            builder.usesBuiltInBackground = !noBackground
             var times: [Double] = []
             var last: BuildSummary?
             for _ in 0..<runs {
@@ -76,7 +80,7 @@ struct IndexBenchCommand: ParsableCommand {
             print(try JSON.line(["index": results]))
             return
         }
-        print("threads  seconds  MB/s    index÷input  segments  peak RSS MB   (median of \(runs); mining \(noMining ? "off" : "on"))")
+        print("threads  seconds  MB/s    index÷input  segments  peak RSS MB   (median of \(runs); mining \(noMining ? "off" : "on"), background \(noBackground ? "off" : "on"))")
         for r in results {
             print(String(format: "%-8d %-8.3f %-7.2f %-12.3f %-9d %.1f", r.threads, r.seconds, r.megabytesPerSecond,
                          r.indexRatio, r.segments, r.peakRSSMegabytes))
