@@ -342,6 +342,15 @@ public struct ConceptMap: Sendable, Hashable, Codable {
         buildIndex()
     }
 
+    /// A map of concepts already in normal form, in order (as ``concepts`` of a map gives them, and as
+    /// an index's concept table stores them): only the lookup tables are built, which is much
+    /// faster for large maps. Concepts out of order still work for lookups; only the map's order
+    /// and equality with other maps would differ.
+    public init(normalized concepts: [Concept]) {
+        self.concepts = concepts.filter { !$0.members.isEmpty }
+        buildIndex()
+    }
+
     /// The union of this map and `other` (in normal form).
     public func merged(with other: ConceptMap) -> ConceptMap {
         ConceptMap(concepts + other.concepts)

@@ -4,7 +4,8 @@ import HashiIndex
 
 /// The concepts an index was built with, stored beside its segments in `concepts.map`: the
 /// concept map search expands queries with, and every mined pair with its evidence (for
-/// `hashi concepts mined`). The file is JSON followed by a 4-byte little-endian CRC-32C of it.
+/// `hashi concepts mined`). The file is binary (``ConceptTableCodec``; `Index/FORMAT.md`) followed
+/// by a 4-byte little-endian CRC-32C of it.
 public struct ConceptTable: Sendable, Codable {
     /// The map used at query time (dictionaries + mined pairs above the threshold).
     public var map: ConceptMap
@@ -28,16 +29,12 @@ public struct ConceptTable: Sendable, Codable {
         self.threshold = threshold
     }
 
-    /// Writes the table into `directory`, flushes it to disk and returns its size in bytes.
+    /// Writes the table into `directory` (the binary form, then a CRC-32C of it), flushes it to disk
+    /// and returns its size in bytes.
     @discardableResult
     func write(to directory: URL) throws(IndexError) -> Int {
         let path = directory.appendingPathComponent(Self.fileName).path
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        var bytes: [UInt8]
-        do { bytes = [UInt8](try encoder.encode(self)) } catch {
-            throw .invalidInput("the concept table cannot be encoded: \(error)")
-        }
+        var bytes = try ConceptTableCodec.encode(self)
         let crc = CRC32C.checksum(bytes)
         withUnsafeBytes(of: crc.littleEndian) { bytes.append(contentsOf: $0) }
         guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
@@ -75,6 +72,9 @@ public struct ConceptTable: Sendable, Codable {
         guard CRC32C.checksum(body) == UInt32(littleEndian: stored) else {
             throw .corrupted(file: path, offset: bytes.count - 4, reason: "checksum mismatch")
         }
+        if ConceptTableCodec.isBinary(body) { return try ConceptTableCodec.decode(body, path: path) }
+        // Tables written before the binary form are JSON (read so that such an index opens and is
+        // found stale).
         do {
             return try JSONDecoder().decode(ConceptTable.self, from: Data(body))
         } catch {
