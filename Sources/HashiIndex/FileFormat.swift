@@ -60,9 +60,14 @@ struct FileImage {
     var bytes: [UInt8]
 
     init(kind: SegmentFileKind, reserveCapacity: Int = 0) {
+        self.init(magic: kind.magic, reserveCapacity: reserveCapacity)
+    }
+
+    /// A file image with the given 8-byte magic (for files that are not one of a segment's seven).
+    init(magic: [UInt8], reserveCapacity: Int = 0) {
         bytes = []
         bytes.reserveCapacity(reserveCapacity + IndexFormat.headerSize + IndexFormat.footerSize)
-        bytes.append(contentsOf: kind.magic)
+        bytes.append(contentsOf: magic)
         bytes.appendLE(IndexFormat.version)
         bytes.appendLE(UInt32(0))
     }
@@ -161,6 +166,17 @@ enum FileIO {
         return names.sorted()
     }
 
+    /// Makes `destination` a hard link to `source` (the same immutable file under a second name),
+    /// or a fsynced copy where the file system refuses hard links.
+    static func linkOrCopy(_ source: String, to destination: String) throws(IndexError) {
+        if link(source, destination) == 0 { return }
+        let code = errno
+        guard code == EPERM || code == EXDEV || code == EMLINK || code == EOPNOTSUPP else {
+            throw .io(file: destination, operation: "hard-link \(source)", errno: code)
+        }
+        try writeFile(destination, try readFile(source))
+    }
+
     /// Removes a file or a directory tree. Missing paths are not an error.
     static func removeTree(_ path: String) throws(IndexError) {
         var st = stat()
@@ -219,12 +235,16 @@ final class MappedFile: @unchecked Sendable {
 
     /// Checks magic, version, footer and checksum. Returns the body range.
     func validate(kind: SegmentFileKind) throws(IndexError) -> Range<Int> {
+        try validate(magic: kind.magic)
+    }
+
+    /// Checks the header (with `magic`), footer and checksum. Returns the body range.
+    func validate(magic: [UInt8]) throws(IndexError) -> Range<Int> {
         let v = view
         let minimum = IndexFormat.headerSize + IndexFormat.footerSize
         guard v.count >= minimum else {
             throw .corrupted(file: path, offset: v.count, reason: "file is truncated (\(v.count) bytes; at least \(minimum) needed)")
         }
-        let magic = kind.magic
         for i in 0..<8 where v.u8(i) != magic[i] {
             throw .corrupted(file: path, offset: i, reason: "bad magic (expected \"\(String(decoding: magic, as: UTF8.self))\")")
         }

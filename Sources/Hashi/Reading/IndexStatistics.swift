@@ -11,10 +11,13 @@ public struct IndexStatistics: Sendable, Codable {
     public var segments: Int
     /// The analyzer the index was built with.
     public var analyzer: String
-    /// Documents.
+    /// Documents (not counting those deleted by incremental builds).
     public var documents: Int
-    /// Passages.
+    /// Passages (not counting those of deleted documents).
     public var passages: Int
+    /// Documents deleted by incremental builds whose segments were not merged yet (their passages
+    /// and postings are still on disk, and counted in ``terms`` and ``postings``).
+    public var deletedDocuments: Int
     /// Distinct terms per segment, summed over segments and fields.
     public var terms: Int
     /// Distinct terms per field (`word`, `bigram`).
@@ -33,6 +36,8 @@ public struct IndexStatistics: Sendable, Codable {
     public var concepts: Int
     /// Pairs mined from the corpus (all, whatever their confidence).
     public var minedPairs: Int
+    /// Documents with glosses kept for incremental builds (`glosses.mined`).
+    public var glossDocuments: Int
 
     /// Reads the statistics of the index at `index`.
     public init(index: URL) throws(IndexError) {
@@ -42,8 +47,9 @@ public struct IndexStatistics: Sendable, Codable {
         generation = manifest.generation
         self.segments = segments.count
         analyzer = manifest.metadata[ManifestKey.analyzer] ?? "unknown"
-        documents = segments.reduce(0) { $0 + $1.documentCount }
-        passages = segments.reduce(0) { $0 + $1.passageCount }
+        documents = segments.reduce(0) { $0 + $1.liveDocumentCount }
+        passages = segments.reduce(0) { $0 + $1.livePassageCount }
+        deletedDocuments = segments.reduce(0) { $0 + $1.documentCount - $1.liveDocumentCount }
         var perField: [String: Int] = [:]
         var postings = 0
         for segment in segments {
@@ -68,5 +74,6 @@ public struct IndexStatistics: Sendable, Codable {
         let table = try ConceptTable.read(from: generationURL)
         concepts = table?.map.concepts.count ?? 0
         minedPairs = table?.mined.count ?? 0
+        glossDocuments = try MinedGlosses.read(from: generationURL)?.documents.count ?? 0
     }
 }
