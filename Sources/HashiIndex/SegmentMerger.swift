@@ -60,20 +60,29 @@ public enum SegmentMerger {
         // Field lengths: concatenate per field, leaving out deleted passages.
         var fields: [UInt8] = []
         for f in 0..<256 where segments.contains(where: { $0.lengths[f] != nil }) { fields.append(UInt8(f)) }
+        // A field only deleted passages used is left out (as a writer fed the live documents would).
+        var liveFields: Set<UInt8> = []
         for f in fields {
             var lengths: [UInt32] = []
             lengths.reserveCapacity(passages)
+            var used = false
             for (k, s) in segments.enumerated() {
                 for p in 0..<s.passageCount where passageMaps[k][p] != dropped {
-                    lengths.append(s.fieldLength(field: f, passage: UInt32(p)))
+                    let length = s.fieldLength(field: f, passage: UInt32(p))
+                    used = used || length > 0
+                    lengths.append(length)
                 }
             }
+            guard used else { continue }
+            liveFields.insert(f)
             w.setFieldLengths(field: f, lengths)
         }
         try w.validateForMerge()
 
         var termFields: [UInt8] = []
-        for f in 0..<256 where segments.contains(where: { $0.dictionaries[f] != nil }) { termFields.append(UInt8(f)) }
+        for f in 0..<256 where liveFields.contains(UInt8(f)) && segments.contains(where: { $0.dictionaries[f] != nil }) {
+            termFields.append(UInt8(f))
+        }
         var mergedTerms = 0
         let summary = try w.writeFiles(to: directory, name: name, termCount: 0) { dictionary, pst, pos, postingCount, positionCount throws(IndexError) in
             dictionary.reserveFields(termFields.count)
