@@ -132,7 +132,8 @@ struct IndexCommandTests {
         #expect(built.stdout.split(separator: "\n").count == 1, "--json prints one line: \(built.stdout)")
         let summary = try IndexCLI.json(built.stdout)
         #expect(Set(summary.keys) == ["upToDate", "reason", "documents", "passages", "terms", "postings", "inputBytes",
-                                      "indexBytes", "seconds", "threads", "segments", "warnings"])
+                                      "indexBytes", "seconds", "threads", "segments", "warnings", "incremental", "changes"])
+        #expect(summary["incremental"] as? Bool == false)
         #expect(summary["upToDate"] as? Bool == false)
         #expect(summary["segments"] as? Int == 1)
         #expect(summary["documents"] as? Int == 3)
