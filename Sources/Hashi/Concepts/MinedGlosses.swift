@@ -7,16 +7,24 @@ import HashiIndex
 /// again: the glosses of the documents it keeps are taken from here, those of the files it
 /// re-analyses are mined afresh.
 ///
-/// The file is JSON with sorted keys (`{"documents": {"path": [gloss, …]}}`, only documents with at
-/// least one gloss) followed by a 4-byte little-endian CRC-32C of the JSON, like `concepts.map`.
-public struct MinedGlosses: Sendable, Codable, Equatable {
+/// The file is JSON Lines — one line `{"document": PATH, "glosses": [gloss, …]}` per document with at
+/// least one gloss, sorted by path, keys sorted — followed by a 4-byte little-endian CRC-32C of every
+/// byte before it. Lines are encoded and decoded one at a time, so neither writing nor reading holds
+/// a JSON tree of the whole file.
+public struct MinedGlosses: Sendable, Equatable {
     /// Document path → the glosses mined from it, in the order the miner found them.
     public var documents: [String: [MinedConcept]]
 
     /// The file name inside a generation directory.
     public static let fileName = "glosses.mined"
 
-    /// Glosses by document (documents without glosses may be left out).
+    /// One line of the file.
+    private struct Line: Codable {
+        var document: String
+        var glosses: [MinedConcept]
+    }
+
+    /// Glosses by document (documents without glosses are left out).
     public init(documents: [String: [MinedConcept]] = [:]) {
         self.documents = documents.filter { !$0.value.isEmpty }
     }
@@ -25,27 +33,37 @@ public struct MinedGlosses: Sendable, Codable, Equatable {
     @discardableResult
     func write(to directory: URL) throws(IndexError) -> Int {
         let path = directory.appendingPathComponent(Self.fileName).path
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw .io(file: path, operation: "create the mined glosses file", errno: errno)
+        }
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        var bytes: [UInt8]
-        do { bytes = [UInt8](try encoder.encode(self)) } catch {
-            throw .invalidInput("the mined glosses cannot be encoded: \(error)")
-        }
-        let crc = CRC32C.checksum(bytes)
-        withUnsafeBytes(of: crc.littleEndian) { bytes.append(contentsOf: $0) }
-        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
-            throw .io(file: path, operation: "write the mined glosses", errno: errno)
-        }
-        guard let handle = FileHandle(forWritingAtPath: path) else {
-            throw .io(file: path, operation: "open the mined glosses to flush them", errno: errno)
-        }
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var crc: UInt32 = 0
+        var size = 0
+        var chunk: [UInt8] = []
         do {
+            for document in documents.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+                chunk += try encoder.encode(Line(document: document, glosses: documents[document] ?? []))
+                chunk.append(0x0A)
+                if chunk.count >= 1 << 20 {
+                    crc = chunk.withUnsafeBytes { CRC32C.update(crc, $0) }
+                    try handle.write(contentsOf: chunk)
+                    size += chunk.count
+                    chunk.removeAll(keepingCapacity: true)
+                }
+            }
+            crc = chunk.withUnsafeBytes { CRC32C.update(crc, $0) }
+            withUnsafeBytes(of: crc.littleEndian) { chunk.append(contentsOf: $0) }
+            try handle.write(contentsOf: chunk)
+            size += chunk.count
             try handle.synchronize()
             try handle.close()
+        } catch let error as EncodingError {
+            throw .invalidInput("the mined glosses cannot be encoded: \(error)")
         } catch {
-            throw .io(file: path, operation: "fsync the mined glosses", errno: errno)
+            throw .io(file: path, operation: "write the mined glosses", errno: errno)
         }
-        return bytes.count
+        return size
     }
 
     /// Reads the file of the generation in `directory`; nil when there is none (an index built
@@ -60,11 +78,23 @@ public struct MinedGlosses: Sendable, Codable, Equatable {
         guard CRC32C.checksum(body) == UInt32(littleEndian: stored) else {
             throw .corrupted(file: path, offset: bytes.count - 4, reason: "checksum mismatch")
         }
-        do {
-            return try JSONDecoder().decode(MinedGlosses.self, from: Data(body))
-        } catch {
-            throw .corrupted(file: path, offset: 0, reason: "the mined glosses cannot be read (\(error))")
+        guard body.isEmpty || body.last == 0x0A else {
+            throw .corrupted(file: path, offset: bytes.count - 5, reason: "the last line is not terminated")
         }
+        let decoder = JSONDecoder()
+        var documents: [String: [MinedConcept]] = [:]
+        var start = body.startIndex
+        while start < body.endIndex {
+            let end = body[start...].firstIndex(of: 0x0A) ?? body.endIndex
+            do {
+                let line = try decoder.decode(Line.self, from: Data(body[start..<end]))
+                documents[line.document] = line.glosses
+            } catch {
+                throw .corrupted(file: path, offset: start, reason: "a line cannot be read (\(error))")
+            }
+            start = end + 1
+        }
+        return MinedGlosses(documents: documents)
     }
 
     /// Checks the file of the committed generation of the index at `index`: the problems found

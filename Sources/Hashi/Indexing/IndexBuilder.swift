@@ -48,11 +48,11 @@ public struct IndexBuilder: Sendable {
     public var memoryBudget: Int
 
     /// Corpora up to this size are built with twice the default budget, which keeps them in one
-    /// segment (measured: a 19.6 MB corpus peaks at about 140 MB).
+    /// segment (measured: a 19.6 MB corpus peaks at about 125 MB without mining).
     public static let singleSegmentCorpusBytes = 32 << 20
 
-    /// The default ``memoryBudget``: 32 MiB (measured: peak RSS about 125 MB for a 19.6 MB corpus
-    /// and about 165 MB for twenty times that).
+    /// The default ``memoryBudget``: 32 MiB (measured without mining: peak RSS about 125–145 MB
+    /// whether the corpus is 19.6 MB or twenty times that).
     public static let defaultMemoryBudget = 32 << 20
 
     /// Concept dictionary files (Solr synonym syntax) to use besides the default one.
@@ -163,6 +163,7 @@ public struct IndexBuilder: Sendable {
     ///   the summary.
     public func build(full: Bool = false, progress: ((BuildProgress) -> Void)? = nil) throws(HashiError) -> BuildSummary {
         let clock = BuildClock()
+        Self.tuneMalloc()
         let (files, scanWarnings) = try scan()
         // A full rebuild need not look at the old index (checking it reads every file of it).
         if full {
@@ -219,8 +220,12 @@ public struct IndexBuilder: Sendable {
                 build.abandon()
                 throw HashiError.emptyCorpus(path: corpus.path, skipped: scanWarnings.count + outcome.warnings.count)
             }
-            extraBytes = try writeConcepts(files: files, glosses: MinedGlosses(documents: outcome.glosses),
-                                           vocabularies: outcome.vocabularies, dictionaries: dictionaryMap, into: build.directory)
+            let glosses = MinedGlosses(documents: outcome.glosses)
+            let vocabularies = outcome.vocabularies
+            outcome.glosses = [:]
+            outcome.vocabularies = [:]
+            extraBytes = try writeConcepts(files: files, glosses: glosses, vocabularies: vocabularies,
+                                           dictionaries: dictionaryMap, into: build.directory)
             try build.commit(segments: segments.written.map(\.name),
                              metadata: metadata(seconds: clock.elapsed(), inputBytes: outcome.indexedBytes,
                                                 skipped: outcome.skipped, touched: []))
@@ -412,6 +417,7 @@ public struct IndexBuilder: Sendable {
         // (searching one is faster); larger corpora keep the budget, which bounds memory.
         let budget = memoryBudget == Self.defaultMemoryBudget && totalBytes <= Self.singleSegmentCorpusBytes
             ? 2 * memoryBudget : memoryBudget
+        segments.budget = budget
         var bytesDone = 0
         let workers = try makeWorkers(vocabularyDocuments: vocabularyDocuments)
         // Two-stage pipeline: while this thread adds batch k to the segment, the workers analyse
@@ -437,6 +443,7 @@ public struct IndexBuilder: Sendable {
                 }
             }
             bytesDone += files[batch].reduce(0) { $0 + Int($1.size) }
+            SegmentSink.releaseFreedMemory()
             progress?(BuildProgress(filesDone: batch.upperBound, filesTotal: files.count, bytesDone: bytesDone,
                                     bytesTotal: totalBytes, elapsed: clock.elapsed()))
         }
@@ -445,17 +452,21 @@ public struct IndexBuilder: Sendable {
 
     /// Writes the mined glosses and the concept table into `directory`; returns their bytes.
     /// Glosses and vocabulary are put together in corpus order, so an incremental build gives the
-    /// same concept table as a full build of the same corpus.
+    /// same concept table as a full build of the same corpus. They are released before the table
+    /// is encoded (encoding takes several times the table's size for a moment).
     private func writeConcepts(files: [CorpusFile], glosses: MinedGlosses, vocabularies: [String: CorpusVocabulary],
                                dictionaries: ConceptMap, into directory: URL) throws(IndexError) -> Int {
-        var ordered: [MinedConcept] = []
-        var vocabulary = CorpusVocabulary()
-        for file in files {
-            if let found = glosses.documents[file.relativePath] { ordered += found }
-            if let words = vocabularies[file.relativePath] { vocabulary.append(words) }
-        }
-        let table = try conceptTable(dictionaries: dictionaries, glosses: ordered, vocabulary: vocabulary)
-        return try glosses.write(to: directory) + table.write(to: directory)
+        let glossBytes = try glosses.write(to: directory)
+        let table = try { () throws(IndexError) -> ConceptTable in
+            var ordered: [MinedConcept] = []
+            var vocabulary = CorpusVocabulary()
+            for file in files {
+                if let found = glosses.documents[file.relativePath] { ordered += found }
+                if let words = vocabularies[file.relativePath] { vocabulary.append(words) }
+            }
+            return try conceptTable(dictionaries: dictionaries, glosses: ordered, vocabulary: vocabulary)
+        }()
+        return try glossBytes + table.write(to: directory)
     }
 
     /// The manifest metadata of a build.
@@ -471,6 +482,20 @@ public struct IndexBuilder: Sendable {
         ]
         if !touched.isEmpty { metadata[ManifestKey.touched] = touched.joined(separator: "\n") }
         return metadata
+    }
+
+    /// Makes glibc's malloc give large buffers back to the system when they are freed.
+    ///
+    /// A build allocates and frees buffers of many megabytes (segment tables that grow by doubling,
+    /// analysed batches). glibc raises its mmap threshold each time such a buffer is freed, so later
+    /// ones come from the heap, where freed space is kept and fragmented: peak memory then grows with
+    /// the corpus (measured: about 30 MB more at the flush of each segment). A fixed 1 MiB threshold
+    /// (which also stops the adjustment) and at most two malloc arenas per core keep the footprint
+    /// to what is live. Process-wide, once; harmless for the rest of a process.
+    static func tuneMalloc() {
+        #if canImport(Glibc)
+        mallocTuning.run()
+        #endif
     }
 
     /// The number in a segment name `seg-NNNNNN`.
@@ -660,6 +685,14 @@ public struct IndexBuilder: Sendable {
 struct SegmentSink {
     let directory: URL
     var writer = SegmentWriter()
+    /// The memory budget of the segment being filled: its postings pool is reserved at the part of
+    /// the budget postings take (about 60%), so it never grows by doubling within the budget.
+    var budget = 0 {
+        didSet { if writer.documentCount == 0 { writer = SegmentWriter(postingsCapacity: Self.postingsShare(budget)) } }
+    }
+
+    /// The part of a segment's memory budget reserved for postings.
+    static func postingsShare(_ budget: Int) -> Int { budget / 5 * 3 }
     private(set) var written: [SegmentSummary] = []
 
     /// The number of the first segment written (`seg-000001` for 1).
@@ -678,10 +711,16 @@ struct SegmentSink {
         guard writer.documentCount > 0 else { return }
         let name = Self.name(firstNumber + written.count)
         written.append(try writer.write(to: directory, name: name))
-        writer = SegmentWriter()
+        writer = SegmentWriter()  // the full writer is freed before the next one reserves its pool
+        writer = SegmentWriter(postingsCapacity: Self.postingsShare(budget))
+        Self.releaseFreedMemory()
+    }
+
+    /// Hands freed memory back to the system: glibc keeps it in per-thread arenas otherwise (the
+    /// analysis threads free each batch's documents in theirs), and the build's footprint would
+    /// hold the high-water mark of every arena.
+    static func releaseFreedMemory() {
         #if canImport(Glibc)
-        // Hand the freed segment back to the system: glibc keeps freed memory in per-thread arenas
-        // otherwise, and the build's footprint would grow with the corpus.
         _ = systemMallocTrim(0)
         #endif
     }
@@ -691,6 +730,17 @@ struct SegmentSink {
 /// glibc's `malloc_trim` (declared in <malloc.h>, which Swift's Glibc module does not import).
 @_silgen_name("malloc_trim")
 private func systemMallocTrim(_ pad: Int) -> Int32
+
+/// glibc's `mallopt` (declared in <malloc.h>).
+@_silgen_name("mallopt")
+private func systemMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+
+/// Runs the malloc tuning of ``IndexBuilder/tuneMalloc()`` once per process.
+private let mallocTuning = OnceTuning {
+    let mmapThreshold: Int32 = -3, arenaMax: Int32 = -8  // M_MMAP_THRESHOLD, M_ARENA_MAX in <malloc.h>
+    _ = systemMallopt(mmapThreshold, 1 << 20)
+    _ = systemMallopt(arenaMax, Int32(2 * max(1, ProcessInfo.processInfo.activeProcessorCount)))
+}
 #endif
 
 /// Keys Hashi stores in the index manifest's metadata.
