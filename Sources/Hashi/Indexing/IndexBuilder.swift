@@ -284,8 +284,13 @@ public struct IndexBuilder: Sendable {
         let directory = IndexDirectory(url: index)
         let build: IndexBuild
         do { build = try directory.beginBuild() } catch { throw .index(error) }
+        // Another build may have committed between opening the index and taking the lock: then
+        // the generation these changes were computed against is gone, so start over.
+        guard (try? directory.readManifest().generation) == opened.manifest.generation else {
+            build.abandon()
+            return try self.build(full: false, progress: progress)
+        }
         let previous = directory.generationURL(opened.manifest.generation)
-        var extraBytes = 0
         var outcome = AnalysisOutcome()
         do {
             var next = 1 + opened.manifest.segments.compactMap(Self.segmentNumber).reduce(0, max)
@@ -362,8 +367,8 @@ public struct IndexBuilder: Sendable {
                     vocabularies[file.relativePath] = reader.vocabulary(of: file)
                 }
             }
-            extraBytes = try writeConcepts(files: files, glosses: MinedGlosses(documents: glosses), vocabularies: vocabularies,
-                                           dictionaries: dictionaryMap, into: build.directory)
+            _ = try writeConcepts(files: files, glosses: MinedGlosses(documents: glosses), vocabularies: vocabularies,
+                                  dictionaries: dictionaryMap, into: build.directory)
             let oldInput = Int(opened.manifest.metadata[ManifestKey.inputBytes] ?? "") ?? 0
             let inputBytes = max(0, oldInput - deleted.reduce(0) { $0 + Int($1.record.size) }) + outcome.indexedBytes
             try build.commit(segments: names, deletions: committedDeletions,
@@ -381,7 +386,6 @@ public struct IndexBuilder: Sendable {
             build.abandon()
             throw .index(.invalidInput(String(describing: error)))
         }
-        _ = extraBytes
         let statistics: IndexStatistics
         do { statistics = try IndexStatistics(index: index) } catch { throw .index(error) }
         var summary = BuildSummary(upToDate: false, reason: changes.firstDifference ?? "the corpus changed",
