@@ -233,6 +233,15 @@ final class MappedFile: @unchecked Sendable {
 
     var view: ByteView { ByteView(bytes: bytes) }
 
+    /// Drops the mapping's pages from this process's resident set (they stay in the page cache and
+    /// come back on the next read). Called after the checksum pass, which reads every page once:
+    /// otherwise opening an index would make the whole index resident, and a build that opens the
+    /// previous generation (or a status check) would hold memory in proportion to the index.
+    func releasePages() {
+        guard let mapping, length > 0 else { return }
+        _ = madvise(mapping, length, MADV_DONTNEED)
+    }
+
     /// Checks magic, version, footer and checksum. Returns the body range.
     func validate(kind: SegmentFileKind) throws(IndexError) -> Range<Int> {
         try validate(magic: kind.magic)
@@ -260,6 +269,7 @@ final class MappedFile: @unchecked Sendable {
             throw .corrupted(file: path, offset: v.count - 4, reason: "footer truncated")
         }
         let actual = CRC32C.checksum(UnsafeRawBufferPointer(start: base, count: v.count - 4))
+        releasePages()
         guard stored == actual else {
             throw .corrupted(file: path, offset: v.count - 4, reason: "CRC32C mismatch (stored \(hex32(stored)), computed \(hex32(actual)))")
         }

@@ -416,6 +416,15 @@ public final class IndexBuild {
         }
     }
 
+    /// Takes file `name` of the generation in `source` into this generation unchanged (hard-linked,
+    /// or copied where the file system has no hard links): e.g. a table beside the segments that
+    /// this build would write identically.
+    public func adopt(file name: String, from source: URL) throws(IndexError) {
+        guard !finished else { throw .invalidInput("this build was already committed or abandoned") }
+        guard IndexDirectory.isValidName(name) else { throw .invalidInput("bad file name `\(name)`") }
+        try FileIO.linkOrCopy(source.path + "/" + name, to: directory.path + "/" + name)
+    }
+
     /// Removes the files of segment `segment` (and its deletion file) from this build's directory:
     /// a segment written by this build and then merged away.
     public func discard(segment: String) {

@@ -201,6 +201,38 @@ struct IncrementalBuildTests {
         #expect(merged > 0, "twelve incremental builds never merged")
     }
 
+    /// The concept table is taken over (hard-linked) when the files analysed again have the glosses
+    /// they had and the vocabulary's files are unchanged; made again when a gloss changes.
+    @Test func conceptTableIsReusedWhenItsInputsAreUnchanged() throws {
+        let scratch = try IndexScratch()
+        let glossed = "GGE(政府専門家会合:Group of Governmental Experts) met."
+        try scratch.write("a.txt", glossed)
+        // a.txt and m.txt fill the vocabulary's first MiB but for 10 bytes, so z.txt is not in it.
+        let room = IndexBuilder.vocabularyBytes - glossed.utf8.count - 10
+        try scratch.write("m.txt", String(repeating: "filler words. ", count: room / 14) + String(repeating: "x", count: room % 14))
+        try scratch.write("z.txt", "A document with no gloss.")
+        let builder = scratch.builder()
+        _ = try builder.build()
+        func tableInode() throws -> Int {
+            let directory = IndexDirectory(url: scratch.index)
+            let url = directory.generationURL(try directory.readManifest().generation).appendingPathComponent("concepts.map")
+            return try #require(try FileManager.default.attributesOfItem(atPath: url.path)[.systemFileNumber] as? Int)
+        }
+        let first = try tableInode()
+        // z.txt lies beyond the first MiB (not in the vocabulary) and has no gloss before or after.
+        try scratch.write("z.txt", "A document with no gloss, changed.")
+        #expect(try builder.build().changes.changed == 1)
+        #expect(try tableInode() == first, "the concept table was written again though its inputs did not change")
+        // A new gloss changes the table.
+        try scratch.write("z.txt", "CBM(信頼醸成措置:Confidence Building Measures) now.")
+        _ = try builder.build()
+        #expect(try tableInode() != first)
+        let fullIndex = scratch.root.appendingPathComponent("full")
+        _ = try scratch.builder(index: fullIndex).build(full: true)
+        #expect(try scratch.generationFiles()["concepts.map"] == scratch.generationFiles(of: fullIndex)["concepts.map"])
+        #expect(try scratch.generationFiles()["glosses.mined"] == scratch.generationFiles(of: fullIndex)["glosses.mined"])
+    }
+
     /// A touched file (new modification time, same bytes) is not analysed again; its new time is
     /// recorded so the index is current; `--full` still analyses everything.
     @Test func touchedFilesAreRecordedNotReanalysed() throws {

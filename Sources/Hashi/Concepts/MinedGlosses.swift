@@ -67,8 +67,9 @@ public struct MinedGlosses: Sendable, Equatable {
     }
 
     /// Reads the file of the generation in `directory`; nil when there is none (an index built
-    /// before glosses were stored). A damaged file is an error naming it.
-    public static func read(from directory: URL) throws(IndexError) -> MinedGlosses? {
+    /// before glosses were stored). A damaged file is an error naming it. With `only`, the glosses
+    /// of other documents are skipped without being decoded.
+    public static func read(from directory: URL, only: Set<String>? = nil) throws(IndexError) -> MinedGlosses? {
         let path = directory.appendingPathComponent(Self.fileName).path
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         let bytes = [UInt8](data)
@@ -86,6 +87,10 @@ public struct MinedGlosses: Sendable, Equatable {
         var start = body.startIndex
         while start < body.endIndex {
             let end = body[start...].firstIndex(of: 0x0A) ?? body.endIndex
+            if let only, let document = Self.document(ofLine: body[start..<end]), !only.contains(document) {
+                start = end + 1
+                continue
+            }
             do {
                 let line = try decoder.decode(Line.self, from: Data(body[start..<end]))
                 documents[line.document] = line.glosses
@@ -95,6 +100,26 @@ public struct MinedGlosses: Sendable, Equatable {
             start = end + 1
         }
         return MinedGlosses(documents: documents)
+    }
+
+    /// The document path of a line, read from its start (`{"document":"…"`) without decoding the
+    /// rest; nil when the line does not start so (then the caller decodes it whole).
+    private static func document(ofLine line: ArraySlice<UInt8>) -> String? {
+        let prefix = Array(#"{"document":""#.utf8)
+        guard line.count > prefix.count, line.starts(with: prefix) else { return nil }
+        var i = line.startIndex + prefix.count
+        var escaped = false
+        while i < line.endIndex && line[i] != UInt8(ascii: "\"") {
+            if line[i] == UInt8(ascii: "\\") {
+                escaped = true
+                i += 1
+            }
+            i += 1
+        }
+        guard i < line.endIndex else { return nil }
+        let literal = line[(line.startIndex + prefix.count - 1)...i]
+        if !escaped { return String(decoding: literal.dropFirst().dropLast(), as: UTF8.self) }
+        return try? JSONDecoder().decode(String.self, from: Data(literal))
     }
 
     /// Checks the file of the committed generation of the index at `index`: the problems found

@@ -187,9 +187,12 @@ public struct IndexBuilder: Sendable {
         if changes.isEmpty {
             return try summaryOfCurrentIndex(seconds: clock.elapsed(), warnings: scanWarnings)
         }
+        // The glosses of the documents this build replaces or removes (the rest are read only if
+        // the concept table must be made again).
+        let affected = Set(changes.modified.map(\.file.relativePath) + changes.removed.map(\.record.path))
         let stored: MinedGlosses
         do {
-            guard let glosses = try MinedGlosses.read(from: directory.generationURL(opened.manifest.generation)) else {
+            guard let glosses = try MinedGlosses.read(from: directory.generationURL(opened.manifest.generation), only: affected) else {
                 return try fullBuild(files, scanWarnings: scanWarnings, reason: "the index keeps no mined glosses (built by an earlier version)",
                                      clock: clock, progress: progress)
             }
@@ -198,7 +201,7 @@ public struct IndexBuilder: Sendable {
             return try fullBuild(files, scanWarnings: scanWarnings, reason: "its mined glosses cannot be read (\(error))",
                                  clock: clock, progress: progress)
         }
-        return try incrementalBuild(files, scanWarnings: scanWarnings, opened: opened, changes: changes, stored: stored,
+        return try incrementalBuild(files, scanWarnings: scanWarnings, opened: opened, changes: changes, storedAffected: stored,
                                     clock: clock, progress: progress)
     }
 
@@ -253,7 +256,7 @@ public struct IndexBuilder: Sendable {
     /// deleted, keeps the other segments, and merges where deletions or small segments piled up.
     private func incrementalBuild(_ files: [CorpusFile], scanWarnings: [CorpusWarning],
                                   opened: (manifest: Manifest, segments: [SegmentReader]), changes: CorpusChanges,
-                                  stored: MinedGlosses, clock: BuildClock,
+                                  storedAffected: MinedGlosses, clock: BuildClock,
                                   progress: ((BuildProgress) -> Void)?) throws(HashiError) -> BuildSummary {
         var done = BuildChanges()
         done.added = changes.added.count
@@ -354,21 +357,37 @@ public struct IndexBuilder: Sendable {
             }
             done.deletedDocuments = committedDeletions.values.reduce(0, +)
 
-            var glosses = stored.documents.filter { kept.contains($0.key) }
-            glosses.merge(outcome.glosses) { _, new in new }
-            var vocabularies = outcome.vocabularies
-            if minesConcepts {
-                // The documents of corpus-wide mining that were not analysed now are read again
-                // (at most about 1 MiB: ``vocabularyBytes``).
-                let reader = try DocumentAnalysisWorker(passageLimit: passageLimit, mining: true, vocabularyDocuments: [])
-                let chosen = Self.vocabularyDocuments(files)
-                for file in files where chosen.contains(file.relativePath)
-                    && kept.contains(file.relativePath) && vocabularies[file.relativePath] == nil {
-                    vocabularies[file.relativePath] = reader.vocabulary(of: file)
-                }
+            // The concept table depends on the glosses (in corpus order) and on the vocabulary of
+            // the first files. When the files analysed or removed now had the same glosses before
+            // and the vocabulary's files are the same, unchanged, the previous table is taken as is.
+            let vocabularyFiles = Self.vocabularyDocuments(files)
+            let glossesUnchanged = reanalysed.union(deleted.map(\.record.path)).allSatisfy {
+                (outcome.glosses[$0] ?? []) == (storedAffected.documents[$0] ?? [])
             }
-            _ = try writeConcepts(files: files, glosses: MinedGlosses(documents: glosses), vocabularies: vocabularies,
-                                  dictionaries: dictionaryMap, into: build.directory)
+            let vocabularyUnchanged = vocabularyFiles.isDisjoint(with: reanalysed)
+                && vocabularyFiles == Self.vocabularyDocuments(Self.previousListing(opened.manifest, opened.segments))
+            if glossesUnchanged && vocabularyUnchanged {
+                try build.adopt(file: MinedGlosses.fileName, from: previous)
+                try build.adopt(file: ConceptTable.fileName, from: previous)
+            } else {
+                guard let stored = try MinedGlosses.read(from: previous) else {
+                    throw IndexError.missingFile(file: previous.appendingPathComponent(MinedGlosses.fileName).path)
+                }
+                var glosses = stored.documents.filter { kept.contains($0.key) }
+                glosses.merge(outcome.glosses) { _, new in new }
+                var vocabularies = outcome.vocabularies
+                if minesConcepts {
+                    // The documents of corpus-wide mining that were not analysed now are read again
+                    // (at most about 1 MiB: ``vocabularyBytes``).
+                    let reader = try DocumentAnalysisWorker(passageLimit: passageLimit, mining: true, vocabularyDocuments: [])
+                    for file in files where vocabularyFiles.contains(file.relativePath)
+                        && kept.contains(file.relativePath) && vocabularies[file.relativePath] == nil {
+                        vocabularies[file.relativePath] = reader.vocabulary(of: file)
+                    }
+                }
+                _ = try writeConcepts(files: files, glosses: MinedGlosses(documents: glosses), vocabularies: vocabularies,
+                                      dictionaries: dictionaryMap, into: build.directory)
+            }
             let oldInput = Int(opened.manifest.metadata[ManifestKey.inputBytes] ?? "") ?? 0
             let inputBytes = max(0, oldInput - deleted.reduce(0) { $0 + Int($1.record.size) }) + outcome.indexedBytes
             try build.commit(segments: names, deletions: committedDeletions,
@@ -593,13 +612,34 @@ public struct IndexBuilder: Sendable {
     public static let vocabularyBytes = 1 << 20
 
     static func vocabularyDocuments(_ files: [CorpusFile]) -> Set<String> {
+        vocabularyDocuments(files.map { (path: $0.relativePath, size: $0.size) })
+    }
+
+    /// The documents chosen for corpus-wide mining from a listing sorted by path.
+    static func vocabularyDocuments(_ files: [(path: String, size: UInt64)]) -> Set<String> {
         var chosen: Set<String> = []
         var bytes = 0
         for file in files where bytes + Int(file.size) <= vocabularyBytes || chosen.isEmpty {
-            chosen.insert(file.relativePath)
+            chosen.insert(file.path)
             bytes += Int(file.size)
         }
         return chosen
+    }
+
+    /// The corpus listing the build of `manifest` saw, by path and size, sorted as the scanner
+    /// sorts: its live documents and the files it skipped.
+    static func previousListing(_ manifest: Manifest, _ segments: [SegmentReader]) -> [(path: String, size: UInt64)] {
+        var listing: [(path: String, size: UInt64)] = []
+        for segment in segments {
+            for id in 0..<UInt32(segment.documentCount) where !segment.isDeleted(document: id) {
+                if let record = segment.document(id) { listing.append((record.path, record.size)) }
+            }
+        }
+        for entry in (manifest.metadata[ManifestKey.skipped] ?? "").split(separator: "\n") {
+            let fields = entry.split(separator: "\t", omittingEmptySubsequences: false)
+            if fields.count == 3, let size = UInt64(fields[1]) { listing.append((String(fields[0]), size)) }
+        }
+        return listing.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
     }
 
     private func makeWorkers(vocabularyDocuments: Set<String>) throws(HashiError) -> [WorkerBox] {
