@@ -26,7 +26,8 @@ public struct MinedGlosses: Sendable, Equatable {
 
     /// Glosses by document (documents without glosses are left out).
     public init(documents: [String: [MinedConcept]] = [:]) {
-        self.documents = documents.filter { !$0.value.isEmpty }
+        // Filtering copies the dictionary: only when there is something to leave out.
+        self.documents = documents.values.contains(where: \.isEmpty) ? documents.filter { !$0.value.isEmpty } : documents
     }
 
     /// Writes the file into `directory`, fsynced; returns its size in bytes.
@@ -100,6 +101,21 @@ public struct MinedGlosses: Sendable, Equatable {
             start = end + 1
         }
         return MinedGlosses(documents: documents)
+    }
+
+    /// The number of documents with glosses in the file of the generation in `directory`, after
+    /// checking its checksum, without decoding it; nil when there is no file.
+    public static func documentCount(in directory: URL) throws(IndexError) -> Int? {
+        let path = directory.appendingPathComponent(Self.fileName).path
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let bytes = [UInt8](data)
+        guard bytes.count >= 4 else { throw .corrupted(file: path, offset: 0, reason: "the mined glosses file is truncated") }
+        let body = bytes[..<(bytes.count - 4)]
+        let stored = bytes[(bytes.count - 4)...].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }
+        guard CRC32C.checksum(body) == UInt32(littleEndian: stored) else {
+            throw .corrupted(file: path, offset: bytes.count - 4, reason: "checksum mismatch")
+        }
+        return body.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
     }
 
     /// The document path of a line, read from its start (`{"document":"…"`) without decoding the

@@ -370,11 +370,12 @@ public struct IndexBuilder: Sendable {
                 try build.adopt(file: MinedGlosses.fileName, from: previous)
                 try build.adopt(file: ConceptTable.fileName, from: previous)
             } else {
-                guard let stored = try MinedGlosses.read(from: previous) else {
+                guard var glosses = try MinedGlosses.read(from: previous)?.documents else {
                     throw IndexError.missingFile(file: previous.appendingPathComponent(MinedGlosses.fileName).path)
                 }
-                var glosses = stored.documents.filter { kept.contains($0.key) }
+                glosses = glosses.filter { kept.contains($0.key) }
                 glosses.merge(outcome.glosses) { _, new in new }
+                outcome.glosses = [:]
                 var vocabularies = outcome.vocabularies
                 if minesConcepts {
                     // The documents of corpus-wide mining that were not analysed now are read again

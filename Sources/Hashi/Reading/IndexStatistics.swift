@@ -74,6 +74,6 @@ public struct IndexStatistics: Sendable, Codable {
         let table = try ConceptTable.read(from: generationURL)
         concepts = table?.map.concepts.count ?? 0
         minedPairs = table?.mined.count ?? 0
-        glossDocuments = try MinedGlosses.read(from: generationURL)?.documents.count ?? 0
+        glossDocuments = try MinedGlosses.documentCount(in: generationURL) ?? 0
     }
 }
