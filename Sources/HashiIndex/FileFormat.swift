@@ -60,9 +60,14 @@ struct FileImage {
     var bytes: [UInt8]
 
     init(kind: SegmentFileKind, reserveCapacity: Int = 0) {
+        self.init(magic: kind.magic, reserveCapacity: reserveCapacity)
+    }
+
+    /// A file image with the given 8-byte magic (for files that are not one of a segment's seven).
+    init(magic: [UInt8], reserveCapacity: Int = 0) {
         bytes = []
         bytes.reserveCapacity(reserveCapacity + IndexFormat.headerSize + IndexFormat.footerSize)
-        bytes.append(contentsOf: kind.magic)
+        bytes.append(contentsOf: magic)
         bytes.appendLE(IndexFormat.version)
         bytes.appendLE(UInt32(0))
     }
@@ -161,6 +166,17 @@ enum FileIO {
         return names.sorted()
     }
 
+    /// Makes `destination` a hard link to `source` (the same immutable file under a second name),
+    /// or a fsynced copy where the file system refuses hard links.
+    static func linkOrCopy(_ source: String, to destination: String) throws(IndexError) {
+        if link(source, destination) == 0 { return }
+        let code = errno
+        guard code == EPERM || code == EXDEV || code == EMLINK || code == EOPNOTSUPP else {
+            throw .io(file: destination, operation: "hard-link \(source)", errno: code)
+        }
+        try writeFile(destination, try readFile(source))
+    }
+
     /// Removes a file or a directory tree. Missing paths are not an error.
     static func removeTree(_ path: String) throws(IndexError) {
         var st = stat()
@@ -217,14 +233,27 @@ final class MappedFile: @unchecked Sendable {
 
     var view: ByteView { ByteView(bytes: bytes) }
 
+    /// Drops the mapping's pages from this process's resident set (they stay in the page cache and
+    /// come back on the next read). Called after the checksum pass, which reads every page once:
+    /// otherwise opening an index would make the whole index resident, and a build that opens the
+    /// previous generation (or a status check) would hold memory in proportion to the index.
+    func releasePages() {
+        guard let mapping, length > 0 else { return }
+        _ = madvise(mapping, length, MADV_DONTNEED)
+    }
+
     /// Checks magic, version, footer and checksum. Returns the body range.
     func validate(kind: SegmentFileKind) throws(IndexError) -> Range<Int> {
+        try validate(magic: kind.magic)
+    }
+
+    /// Checks the header (with `magic`), footer and checksum. Returns the body range.
+    func validate(magic: [UInt8]) throws(IndexError) -> Range<Int> {
         let v = view
         let minimum = IndexFormat.headerSize + IndexFormat.footerSize
         guard v.count >= minimum else {
             throw .corrupted(file: path, offset: v.count, reason: "file is truncated (\(v.count) bytes; at least \(minimum) needed)")
         }
-        let magic = kind.magic
         for i in 0..<8 where v.u8(i) != magic[i] {
             throw .corrupted(file: path, offset: i, reason: "bad magic (expected \"\(String(decoding: magic, as: UTF8.self))\")")
         }
@@ -240,6 +269,7 @@ final class MappedFile: @unchecked Sendable {
             throw .corrupted(file: path, offset: v.count - 4, reason: "footer truncated")
         }
         let actual = CRC32C.checksum(UnsafeRawBufferPointer(start: base, count: v.count - 4))
+        releasePages()
         guard stored == actual else {
             throw .corrupted(file: path, offset: v.count - 4, reason: "CRC32C mismatch (stored \(hex32(stored)), computed \(hex32(actual)))")
         }

@@ -66,6 +66,17 @@ public enum IndexCheck {
         return checker.problems
     }
 
+    /// Checks the deletion file of segment `name` in `directory`: header, checksum, that it covers
+    /// the segment's documents and deletes `expectedCount` of them (the manifest's count).
+    public static func verifyDeletions(directory: URL, segment name: String, expectedCount: Int) -> [IndexProblem] {
+        do {
+            _ = try SegmentReader(directory: directory, name: name, deletedDocuments: expectedCount)
+            return []
+        } catch {
+            return [IndexProblem(error)]
+        }
+    }
+
     /// Verifies a segment that is already open.
     public static func verify(_ reader: SegmentReader) -> [IndexProblem] {
         var checker = Checker(r: reader)

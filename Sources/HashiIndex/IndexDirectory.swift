@@ -28,12 +28,17 @@ public struct Manifest: Sendable, Hashable {
     public var segments: [String]
     /// Caller metadata, e.g. `analyzer`, `corpus`, `built`.
     public var metadata: [String: String]
+    /// Segments with deleted documents → how many: each has a deletion file `S.del` in the
+    /// generation directory (written by an incremental build).
+    public var deletions: [String: Int]
 
     /// Creates a manifest.
-    public init(formatVersion: UInt32 = IndexFormat.version, generation: UInt64, segments: [String], metadata: [String: String]) {
+    public init(formatVersion: UInt32 = IndexFormat.version, generation: UInt64, segments: [String],
+                deletions: [String: Int] = [:], metadata: [String: String]) {
         self.formatVersion = formatVersion
         self.generation = generation
         self.segments = segments
+        self.deletions = deletions
         self.metadata = metadata
     }
 
@@ -44,6 +49,7 @@ public struct Manifest: Sendable, Hashable {
     public func encoded() -> [UInt8] {
         var text = "hashi-manifest 1\nformat \(formatVersion)\ngeneration \(generation)\ndirectory \(directoryName)\n"
         for s in segments { text += "segment \(s)\n" }
+        for s in segments { if let n = deletions[s], n > 0 { text += "deletions \(s) \(n)\n" } }
         for key in metadata.keys.sorted() {
             text += "meta \(Self.escape(key))=\(Self.escape(metadata[key] ?? ""))\n"
         }
@@ -110,6 +116,13 @@ public struct Manifest: Sendable, Hashable {
                     throw .corrupted(file: file, offset: offset, reason: "bad segment name")
                 }
                 manifest.segments.append(value)
+            case "deletions":
+                let fields = value.split(separator: " ", omittingEmptySubsequences: false)
+                guard fields.count == 2, IndexDirectory.isValidName(String(fields[0])), let n = Int(fields[1]), n > 0,
+                      manifest.deletions[String(fields[0])] == nil else {
+                    throw .corrupted(file: file, offset: offset, reason: "bad deletions line (expected `deletions SEGMENT COUNT`)")
+                }
+                manifest.deletions[String(fields[0])] = n
             case "meta":
                 guard let eq = value.firstIndex(of: "="),
                       let k = unescape(String(value[..<eq])),
@@ -123,6 +136,9 @@ public struct Manifest: Sendable, Hashable {
         }
         guard sawFormat, sawGeneration else {
             throw .corrupted(file: file, offset: 0, reason: "MANIFEST lacks a format or generation line")
+        }
+        if let stray = manifest.deletions.keys.sorted().first(where: { !manifest.segments.contains($0) }) {
+            throw .corrupted(file: file, offset: 0, reason: "MANIFEST lists deletions of `\(stray)`, which is not one of its segments")
         }
         return manifest
     }
@@ -237,7 +253,9 @@ public struct IndexDirectory: Sendable {
             let dir = generationURL(manifest.generation)
             do {
                 var readers: [SegmentReader] = []
-                for s in manifest.segments { readers.append(try SegmentReader(directory: dir, name: s)) }
+                for s in manifest.segments {
+                    readers.append(try SegmentReader(directory: dir, name: s, deletedDocuments: manifest.deletions[s]))
+                }
                 return (manifest, readers)
             } catch {
                 attempt += 1
@@ -259,8 +277,12 @@ public struct IndexDirectory: Sendable {
             return [IndexProblem(error)]
         }
         var problems: [IndexProblem] = []
+        let directory = generationURL(manifest.generation)
         for s in manifest.segments {
-            problems += IndexCheck.verify(directory: generationURL(manifest.generation), segment: s)
+            problems += IndexCheck.verify(directory: directory, segment: s)
+            if let expected = manifest.deletions[s] {
+                problems += IndexCheck.verifyDeletions(directory: directory, segment: s, expectedCount: expected)
+            }
         }
         return problems
     }
@@ -329,8 +351,12 @@ public final class IndexBuild {
     /// Commits the generation: fsyncs its files and directory, writes
     /// `MANIFEST.tmp`, fsyncs it, renames it over `MANIFEST`, fsyncs the index
     /// directory, then deletes every other generation and releases the lock.
+    ///
+    /// `deletions` names the segments with deleted documents and how many; each must have its
+    /// deletion file (`DeletedDocuments.write`) in ``directory``.
     @discardableResult
-    public func commit(segments: [String], metadata: [String: String] = [:]) throws(IndexError) -> Manifest {
+    public func commit(segments: [String], deletions: [String: Int] = [:],
+                       metadata: [String: String] = [:]) throws(IndexError) -> Manifest {
         guard !finished else { throw .invalidInput("this build was already committed or abandoned") }
         let dir = directory.path
         for s in segments {
@@ -338,6 +364,11 @@ public final class IndexBuild {
             for kind in SegmentFileKind.allCases where !FileIO.exists(dir + "/" + kind.fileName(segment: s)) {
                 throw .missingFile(file: dir + "/" + kind.fileName(segment: s))
             }
+        }
+        for (s, n) in deletions where n > 0 {
+            guard segments.contains(s) else { throw .invalidInput("deletions of `\(s)`, which is not committed") }
+            let path = dir + "/" + DeletedDocuments.fileName(segment: s)
+            guard FileIO.exists(path) else { throw .missingFile(file: path) }
         }
         // Make every file of the generation durable, then the directory entries.
         for name in try FileIO.listDirectory(dir) {
@@ -350,7 +381,8 @@ public final class IndexBuild {
             if !ok { throw .io(file: p, operation: "fsync", errno: code) }
         }
         try FileIO.syncDirectory(dir)
-        let manifest = Manifest(generation: generation, segments: segments, metadata: metadata)
+        let manifest = Manifest(generation: generation, segments: segments,
+                                deletions: deletions.filter { $0.value > 0 }, metadata: metadata)
         let base = index.path
         let tmp = base + "/" + IndexDirectory.manifestTempName
         try FileIO.writeFile(tmp, manifest.encoded())
@@ -369,6 +401,35 @@ public final class IndexBuild {
             }
         }
         return manifest
+    }
+
+    /// Takes segment `segment` of the generation in `source` into this generation unchanged: its seven
+    /// files are hard-linked (copied where the file system has no hard links), so the new generation
+    /// directory is complete on its own and removing the old one later frees nothing it needs.
+    /// With `deletions`, the segment's deletion file is linked as well.
+    public func adopt(segment: String, from source: URL, deletions: Bool = false) throws(IndexError) {
+        guard !finished else { throw .invalidInput("this build was already committed or abandoned") }
+        var names = SegmentFileKind.allCases.map { $0.fileName(segment: segment) }
+        if deletions { names.append(DeletedDocuments.fileName(segment: segment)) }
+        for name in names {
+            try FileIO.linkOrCopy(source.path + "/" + name, to: directory.path + "/" + name)
+        }
+    }
+
+    /// Takes file `name` of the generation in `source` into this generation unchanged (hard-linked,
+    /// or copied where the file system has no hard links): e.g. a table beside the segments that
+    /// this build would write identically.
+    public func adopt(file name: String, from source: URL) throws(IndexError) {
+        guard !finished else { throw .invalidInput("this build was already committed or abandoned") }
+        guard IndexDirectory.isValidName(name) else { throw .invalidInput("bad file name `\(name)`") }
+        try FileIO.linkOrCopy(source.path + "/" + name, to: directory.path + "/" + name)
+    }
+
+    /// Removes the files of segment `segment` (and its deletion file) from this build's directory:
+    /// a segment written by this build and then merged away.
+    public func discard(segment: String) {
+        for kind in SegmentFileKind.allCases { try? FileIO.removeTree(directory.path + "/" + kind.fileName(segment: segment)) }
+        try? FileIO.removeTree(directory.path + "/" + DeletedDocuments.fileName(segment: segment))
     }
 
     /// Gives up the build: removes its generation directory and releases the lock.

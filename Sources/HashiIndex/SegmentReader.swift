@@ -61,11 +61,17 @@ public final class SegmentReader: @unchecked Sendable {
     let dictionaries: [FieldDictionary?]
     /// Indexed by field id.
     let lengths: [FieldLengths?]
+    /// The documents a later generation deleted (nil when none are).
+    public let deletedDocuments: DeletedDocuments?
+    /// The passages of the deleted documents (nil when none are deleted): search skips them.
+    public let deletedPassages: PassageBitset?
 
     static let docRecordSize = 48
 
     /// Opens segment `name` in `directory`, verifying every file's header and checksum.
-    public init(directory: URL, name: String) throws(IndexError) {
+    /// `deletedDocuments` is the number of deleted documents the manifest records for the segment:
+    /// when given, the deletion file `name.del` is read and checked against it.
+    public init(directory: URL, name: String, deletedDocuments expectedDeletions: Int? = nil) throws(IndexError) {
         self.name = name
         self.directory = directory
         func path(_ k: SegmentFileKind) -> String { directory.path + "/" + k.fileName(segment: name) }
@@ -142,6 +148,22 @@ public final class SegmentReader: @unchecked Sendable {
         runs.sort { $0.0 < $1.0 }
         runStarts = runs.map(\.0)
         runDocuments = runs.map(\.1)
+        if let expectedDeletions {
+            let deleted = try DeletedDocuments.read(from: directory, segment: name, documentCount: Int(dCount),
+                                                    expectedCount: expectedDeletions)
+            var ranges: [Range<Int>] = []
+            for d in deleted.ids {
+                let r = dTable + Int(d) * Self.docRecordSize
+                if let first = dv.u32(r + 24), let count = dv.u32(r + 28), count > 0 {
+                    ranges.append(Int(first)..<(Int(first) + Int(count)))
+                }
+            }
+            deletedDocuments = deleted
+            deletedPassages = PassageBitset(passageCount: Int(pCount), ranges: ranges)
+        } else {
+            deletedDocuments = nil
+            deletedPassages = nil
+        }
 
         // Field lengths.
         let lv = len.view
@@ -188,6 +210,22 @@ public final class SegmentReader: @unchecked Sendable {
         }
         dictionaries = dicts
     }
+
+    /// Bytes of the segment's seven files on disk.
+    public var byteCount: Int {
+        [doc, psg, len, trm, pst, pos, cpt].reduce(0) { $0 + $1.bytes.count }
+    }
+
+    /// Documents not deleted.
+    public var liveDocumentCount: Int { documentCount - (deletedDocuments?.count ?? 0) }
+    /// Passages not deleted.
+    public var livePassageCount: Int { passageCount - (deletedPassages?.count ?? 0) }
+
+    /// Whether document `id` was deleted by a later generation.
+    public func isDeleted(document id: UInt32) -> Bool { deletedDocuments?.contains(id) ?? false }
+
+    /// Whether passage `id` belongs to a deleted document.
+    public func isDeleted(passage id: UInt32) -> Bool { deletedPassages?.contains(id) ?? false }
 
     /// Field ids that have terms or lengths in this segment, ascending.
     public var fields: [UInt8] {

@@ -43,6 +43,15 @@ public struct SegmentWriter: Sendable {
     /// Creates an empty writer.
     public init() {}
 
+    /// Creates an empty writer whose postings pool has room for `postingsBytes` bytes from the
+    /// start, so it does not grow by doubling (a copy that briefly needs three times the old size)
+    /// until it holds that much. Reserved pages that are never written take no physical memory
+    /// (large allocations are mapped lazily), so a writer flushed under a memory budget can reserve
+    /// most of the budget.
+    public init(postingsCapacity postingsBytes: Int) {
+        terms.pool.reserveCapacity(max(0, postingsBytes))
+    }
+
     /// Number of documents added so far.
     public var documentCount: Int { docSizes.count }
     /// Number of passages added so far.
@@ -50,9 +59,10 @@ public struct SegmentWriter: Sendable {
     /// Number of distinct (field, term) pairs seen so far.
     public var termCount: Int { terms.states.count }
 
-    /// Approximate heap bytes held by the writer (for flushing under a memory budget).
+    /// Approximate heap bytes held by the writer (for flushing under a memory budget). The postings
+    /// pool counts the bytes in use, not its reserved capacity (see ``init(postingsCapacity:)``).
     public var estimatedMemoryBytes: Int {
-        terms.pool.capacity + terms.arena.capacity + terms.states.capacity * MemoryLayout<TermState>.stride
+        terms.pool.count + terms.arena.capacity + terms.states.capacity * MemoryLayout<TermState>.stride
             + terms.slots.capacity * 4 + store.memoryBytes + docPathArena.capacity
             + passageDocs.capacity * 4 + docSizes.capacity * 40 + pending.capacity * 8
             + fieldLengths.reduce(0) { $0 + $1.capacity * 4 }

@@ -132,7 +132,8 @@ struct IndexCommandTests {
         #expect(built.stdout.split(separator: "\n").count == 1, "--json prints one line: \(built.stdout)")
         let summary = try IndexCLI.json(built.stdout)
         #expect(Set(summary.keys) == ["upToDate", "reason", "documents", "passages", "terms", "postings", "inputBytes",
-                                      "indexBytes", "seconds", "threads", "segments", "warnings", "background"])
+                                      "indexBytes", "seconds", "threads", "segments", "warnings", "background", "incremental", "changes"])
+        #expect(summary["incremental"] as? Bool == false)
         #expect(summary["upToDate"] as? Bool == false)
         let background = try #require(summary["background"] as? [String: Any])
         #expect(background["builtIn"] as? String == "SudachiDict synonyms 20240109")

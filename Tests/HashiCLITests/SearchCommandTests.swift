@@ -111,7 +111,8 @@ struct SearchCommandTests {
         // A changed corpus is noticed and the index refreshed.
         try scratch.write("ja/new.txt", "新しいサイバー攻撃の報告。")
         let third = try scratch.search("サイバー攻撃")
-        #expect(third.stderr.contains("Building"), "\(third.stderr)")
+        #expect(third.stderr.contains("Updating the index"), "\(third.stderr)")
+        #expect(third.stderr.contains("Re-analysed 1 file(s)"), "only the new file is analysed: \(third.stderr)")
         #expect(third.stdout.contains("3 passages match"), "\(third.stdout)")
     }
 

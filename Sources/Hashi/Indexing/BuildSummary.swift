@@ -42,6 +42,10 @@ public struct BuildSummary: Sendable, Codable {
     public var warnings: [CorpusWarning]
     /// What the background dictionaries contributed (nil when nothing was rebuilt).
     public var background: BackgroundSummary? = nil
+    /// Whether the build was incremental (kept the unchanged documents' segments) rather than full.
+    public var incremental: Bool = false
+    /// What an incremental build found and did (zeros for a full build or an up-to-date index).
+    public var changes = BuildChanges()
 }
 
 /// Whether an index matches its corpus.
@@ -50,7 +54,7 @@ public enum IndexStatus: Sendable, Equatable {
     case missing
     /// The index exists but does not match the corpus (or this version of Hashi); why.
     case stale(String)
-    /// The index matches the corpus: every file has the same path, size and modification time,
-    /// and the analyzer is the same.
+    /// The index matches the corpus: every file has the same path, size and modification time
+    /// (as recorded by the build that analysed or last saw it), and the analyzer is the same.
     case current
 }

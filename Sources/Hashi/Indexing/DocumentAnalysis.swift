@@ -109,6 +109,16 @@ final class DocumentAnalysisWorker {
         return .success(document)
     }
 
+    /// The words of `file` for corpus-wide mining (what ``analyze(_:)`` gives for a document
+    /// chosen for it), without analysing it for the index; nil when it cannot be read or decoded
+    /// (then it would have been skipped) or when this worker does not mine.
+    func vocabulary(of file: CorpusFile) -> CorpusVocabulary? {
+        guard let miner, let data = try? Data(contentsOf: file.url), !data.isEmpty,
+              let source = try? SourceDocument(path: file.relativePath, bytes: [UInt8](data), kind: file.kind) else { return nil }
+        let text = source.units.withUnsafeBufferPointer { UTF16Conversion.string(from: $0) }
+        return try? miner.vocabulary(of: text, document: file.relativePath)
+    }
+
     /// A decoding error's message without the path (the warning names the file already).
     static func reason(_ error: DecodingError) -> String {
         switch error {

@@ -20,8 +20,8 @@ import HashiIndex
 /// A build writes a new generation beside the current one and switches to it atomically, so a
 /// crash at any point leaves the previous index searchable.
 ///
-/// The first cut rebuilds everything when anything changed (an unchanged corpus is detected and
-/// not rebuilt); the format (segments listed in a manifest) leaves room for incremental builds.
+/// Builds are incremental: only added files and files whose content changed are analysed again
+/// (see ``build(full:progress:)``); an unchanged corpus is detected and not rebuilt.
 public struct IndexBuilder: Sendable {
     /// The corpus folder.
     public var corpus: URL
@@ -48,11 +48,11 @@ public struct IndexBuilder: Sendable {
     public var memoryBudget: Int
 
     /// Corpora up to this size are built with twice the default budget, which keeps them in one
-    /// segment (measured: a 19.6 MB corpus peaks at about 140 MB).
+    /// segment (measured: a 19.6 MB corpus peaks at about 125 MB without mining).
     public static let singleSegmentCorpusBytes = 32 << 20
 
-    /// The default ``memoryBudget``: 32 MiB (measured: peak RSS about 125 MB for a 19.6 MB corpus
-    /// and about 165 MB for twenty times that).
+    /// The default ``memoryBudget``: 32 MiB (measured without mining: peak RSS about 125–145 MB
+    /// whether the corpus is 19.6 MB or twenty times that).
     public static let defaultMemoryBudget = 32 << 20
 
     /// Concept dictionary files (Solr synonym syntax) to use besides the default one.
@@ -133,135 +133,113 @@ public struct IndexBuilder: Sendable {
         return status(of: files, manifest: opened.manifest, segments: opened.segments)
     }
 
-    private func status(of files: [CorpusFile], manifest: Manifest, segments: [SegmentReader]) -> IndexStatus {
-        let opened = (manifest: manifest, segments: segments)
-        guard opened.manifest.metadata[ManifestKey.analyzer] == Analyzer.version else {
-            return .stale("it was built by another analyzer version")
+    /// Why an index built with `manifest` must be rebuilt in full (another analyzer, passage limit or
+    /// concept configuration); nil when it can be brought up to date incrementally.
+    private func configurationDifference(_ manifest: Manifest) -> String? {
+        guard manifest.metadata[ManifestKey.analyzer] == Analyzer.version else {
+            return "it was built by another analyzer version"
         }
-        guard opened.manifest.metadata[ManifestKey.passageLimit] == String(passageLimit) else {
-            return .stale("it was built with another passage limit")
+        guard manifest.metadata[ManifestKey.passageLimit] == String(passageLimit) else {
+            return "it was built with another passage limit"
         }
-        guard opened.manifest.metadata[ManifestKey.concepts] == conceptConfiguration() else {
-            return .stale("the concept dictionaries or mining settings changed")
+        guard manifest.metadata[ManifestKey.concepts] == conceptConfiguration() else {
+            return "the concept dictionaries or mining settings changed"
         }
-        var indexed: [String: DocumentRecord] = [:]
-        for segment in opened.segments {
-            for id in 0..<UInt32(segment.documentCount) {
-                if let record = segment.document(id) { indexed[record.path] = record }
-            }
-        }
-        let skipped = Set((opened.manifest.metadata[ManifestKey.skipped] ?? "").split(separator: "\n").map(String.init))
-        for file in files {
-            if let record = indexed[file.relativePath] {
-                if record.size != file.size || record.modified != file.modified {
-                    return .stale("\(file.relativePath) changed")
-                }
-                indexed[file.relativePath] = nil
-            } else if skipped.contains(Self.skippedEntry(file)) {
-                continue
-            } else if skipped.contains(where: { $0.hasPrefix(file.relativePath + "\t") }) {
-                return .stale("\(file.relativePath), skipped last time, changed")
-            } else {
-                return .stale("\(file.relativePath) is new")
-            }
-        }
-        if let removed = indexed.keys.min() {
-            return .stale("\(removed) was removed")
-        }
-        return .current
+        return nil
     }
 
-    /// Builds the index unless it is current (or `full` is true), reporting progress now and then.
+    private func status(of files: [CorpusFile], manifest: Manifest, segments: [SegmentReader]) -> IndexStatus {
+        if let why = configurationDifference(manifest) { return .stale(why) }
+        let changes = CorpusChanges(files: files, manifest: manifest, segments: segments)
+        return changes.firstDifference.map { .stale($0) } ?? .current
+    }
+
+    /// Brings the index up to date, reporting progress now and then.
+    ///
+    /// Incremental by default: when an index built with the same analyzer, passage limit and concept
+    /// configuration exists, only added files and files whose content hash changed are analysed,
+    /// into new segments; the documents they replace and those of removed files are marked deleted
+    /// in their segments (deletion files), the unchanged segments are hard-linked into the new
+    /// generation, and segments with many deletions (or too many small segments) are merged. Files
+    /// whose size or time changed but whose content did not are only recorded. `full` (or a changed
+    /// configuration, or no index) analyses every file into fresh segments.
     /// - Throws: ``HashiError`` when the corpus cannot be listed or yields no document, when another
     ///   build holds the index, or when writing fails. Problems with single files are warnings in
     ///   the summary.
     public func build(full: Bool = false, progress: ((BuildProgress) -> Void)? = nil) throws(HashiError) -> BuildSummary {
-        let start = DispatchTime.now().uptimeNanoseconds
-        func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+        let clock = BuildClock()
+        Self.tuneMalloc()
         let (files, scanWarnings) = try scan()
         // A full rebuild need not look at the old index (checking it reads every file of it).
-        let current: IndexStatus = full ? .current : status(of: files)
-        if current == .current && !full {
-            return try summaryOfCurrentIndex(seconds: elapsed(), warnings: scanWarnings)
+        if full {
+            return try fullBuild(files, scanWarnings: scanWarnings, reason: "a full rebuild was asked for", clock: clock, progress: progress)
         }
-        let reason: String = switch current {
-        case .missing: "no index yet"
-        case .stale(let why): why
-        case .current: "a full rebuild was asked for"
+        let directory = IndexDirectory(url: index)
+        guard directory.exists else {
+            return try fullBuild(files, scanWarnings: scanWarnings, reason: "no index yet", clock: clock, progress: progress)
         }
+        let opened: (manifest: Manifest, segments: [SegmentReader])
+        do {
+            opened = try directory.openSegments()
+        } catch {
+            return try fullBuild(files, scanWarnings: scanWarnings, reason: "the index cannot be opened (\(error))",
+                                 clock: clock, progress: progress)
+        }
+        if let why = configurationDifference(opened.manifest) {
+            return try fullBuild(files, scanWarnings: scanWarnings, reason: why, clock: clock, progress: progress)
+        }
+        let changes = CorpusChanges(files: files, manifest: opened.manifest, segments: opened.segments)
+        if changes.isEmpty {
+            return try summaryOfCurrentIndex(seconds: clock.elapsed(), warnings: scanWarnings)
+        }
+        // The glosses of the documents this build replaces or removes (the rest are read only if
+        // the concept table must be made again).
+        let affected = Set(changes.modified.map(\.file.relativePath) + changes.removed.map(\.record.path))
+        let stored: MinedGlosses
+        do {
+            guard let glosses = try MinedGlosses.read(from: directory.generationURL(opened.manifest.generation), only: affected) else {
+                return try fullBuild(files, scanWarnings: scanWarnings, reason: "the index keeps no mined glosses (built by an earlier version)",
+                                     clock: clock, progress: progress)
+            }
+            stored = glosses
+        } catch {
+            return try fullBuild(files, scanWarnings: scanWarnings, reason: "its mined glosses cannot be read (\(error))",
+                                 clock: clock, progress: progress)
+        }
+        return try incrementalBuild(files, scanWarnings: scanWarnings, opened: opened, changes: changes, storedAffected: stored,
+                                    clock: clock, progress: progress)
+    }
 
+    /// Analyses every file into fresh segments of a new generation.
+    private func fullBuild(_ files: [CorpusFile], scanWarnings: [CorpusWarning], reason: String, clock: BuildClock,
+                           progress: ((BuildProgress) -> Void)?) throws(HashiError) -> BuildSummary {
         let dictionaryMap = try loadDictionaries()
         let background = usesBuiltInBackground ? BackgroundLoad() : nil
         let directory = IndexDirectory(url: index)
         let build: IndexBuild
         do { build = try directory.beginBuild() } catch { throw .index(error) }
-        var glosses: [MinedConcept] = []
-        var vocabulary = CorpusVocabulary()
-        var conceptBytes = 0
+        var segments = SegmentSink(directory: build.directory, firstNumber: 1)
+        var outcome = AnalysisOutcome()
+        var extraBytes = 0
         var backgroundSummary: BackgroundSummary? = nil
-
-        let totalBytes = files.reduce(0) { $0 + Int($1.size) }
-        var segments = SegmentSink(directory: build.directory)
-        // A corpus small enough to fit one segment of twice the default budget gets one segment
-        // (searching one is faster); larger corpora keep the budget, which bounds memory.
-        let budget = memoryBudget == Self.defaultMemoryBudget && totalBytes <= Self.singleSegmentCorpusBytes
-            ? 2 * memoryBudget : memoryBudget
-        var warnings = scanWarnings
-        var skipped: [String] = []
-        var indexedBytes = 0
-        var bytesDone = 0
-        var filesDone: Int
-        let workers = try makeWorkers(vocabularyDocuments: Self.vocabularyDocuments(files))
-
         do {
-            // Two-stage pipeline: while this thread adds batch k to the segment, the workers
-            // analyse batch k + 1.
-            let batches = Self.batches(of: files)
-            var pending = batches.first.map { startAnalysis(of: Array(files[$0]), workers: workers) }
-            for (k, batch) in batches.enumerated() {
-                guard let current = pending else { break }
-                let results = current.wait()
-                pending = k + 1 < batches.count ? startAnalysis(of: Array(files[batches[k + 1]]), workers: workers) : nil
-                for (file, result) in zip(files[batch], results) {
-                    switch result {
-                    case .success(let document):
-                        add(document, to: &segments.writer)
-                        indexedBytes += document.byteCount
-                        glosses += document.glosses
-                        if let words = document.vocabulary { vocabulary.append(words) }
-                        // Bounded memory: a full segment goes to disk and a new one starts.
-                        if segments.writer.estimatedMemoryBytes > budget { try segments.flush() }
-                    case .failure(let warning):
-                        warnings.append(warning)
-                        skipped.append(Self.skippedEntry(file))
-                    }
-                }
-                filesDone = batch.upperBound
-                bytesDone += files[batch].reduce(0) { $0 + Int($1.size) }
-                progress?(BuildProgress(filesDone: filesDone, filesTotal: files.count, bytesDone: bytesDone,
-                                        bytesTotal: totalBytes, elapsed: elapsed()))
-            }
+            outcome = try analyse(files, into: &segments, vocabularyDocuments: Self.vocabularyDocuments(files),
+                                  clock: clock, progress: progress)
             try segments.flush()
             guard !segments.written.isEmpty else {
                 build.abandon()
-                throw HashiError.emptyCorpus(path: corpus.path, skipped: warnings.count)
+                throw HashiError.emptyCorpus(path: corpus.path, skipped: scanWarnings.count + outcome.warnings.count)
             }
-            var readers: [SegmentReader] = []
-            for segment in segments.written { readers.append(try SegmentReader(directory: build.directory, name: segment.name)) }
-            let (table, contributed) = try conceptTable(dictionaries: dictionaryMap, glosses: glosses, vocabulary: vocabulary,
-                                         background: background, segments: readers)
-            readers.removeAll()
-            backgroundSummary = contributed
-            conceptBytes = try table.write(to: build.directory)
-            try build.commit(segments: segments.written.map(\.name), metadata: [
-                ManifestKey.concepts: conceptConfiguration(),
-                ManifestKey.analyzer: Analyzer.version,
-                ManifestKey.passageLimit: String(passageLimit),
-                ManifestKey.corpus: corpus.path,
-                ManifestKey.buildSeconds: String(format: "%.3f", elapsed()),
-                ManifestKey.inputBytes: String(indexedBytes),
-                ManifestKey.skipped: skipped.joined(separator: "\n"),
-            ])
+            let glosses = MinedGlosses(documents: outcome.glosses)
+            let vocabularies = outcome.vocabularies
+            outcome.glosses = [:]
+            outcome.vocabularies = [:]
+            (extraBytes, backgroundSummary) = try writeConcepts(files: files, glosses: glosses, vocabularies: vocabularies,
+                                                                dictionaries: dictionaryMap, background: background,
+                                                                segments: segments.written.map(\.name), into: build.directory)
+            try build.commit(segments: segments.written.map(\.name),
+                             metadata: metadata(seconds: clock.elapsed(), inputBytes: outcome.indexedBytes,
+                                                skipped: outcome.skipped, touched: []))
         } catch let error as HashiError {
             throw error
         } catch let error as IndexError {
@@ -272,14 +250,317 @@ public struct IndexBuilder: Sendable {
             throw .index(.invalidInput(String(describing: error)))
         }
         let written = segments.written
-        var summary = BuildSummary(upToDate: false, reason: reason, documents: written.reduce(0) { $0 + $1.documentCount },
+        return BuildSummary(upToDate: false, reason: reason, documents: written.reduce(0) { $0 + $1.documentCount },
                             passages: written.reduce(0) { $0 + $1.passageCount },
                             terms: written.reduce(0) { $0 + $1.termCount },
                             postings: written.reduce(0) { $0 + $1.postingCount },
-                            inputBytes: indexedBytes, indexBytes: written.reduce(0) { $0 + $1.totalBytes } + conceptBytes,
-                            seconds: elapsed(), threads: threads, segments: written.count, warnings: warnings)
+                            inputBytes: outcome.indexedBytes, indexBytes: written.reduce(0) { $0 + $1.totalBytes } + extraBytes,
+                            seconds: clock.elapsed(), threads: threads, segments: written.count,
+                            warnings: scanWarnings + outcome.warnings, background: backgroundSummary)
+    }
+
+    /// Brings an index of the same configuration up to date: analyses only the added files and those
+    /// whose content changed, marks the documents they replace (and removed files' documents)
+    /// deleted, keeps the other segments, and merges where deletions or small segments piled up.
+    private func incrementalBuild(_ files: [CorpusFile], scanWarnings: [CorpusWarning],
+                                  opened: (manifest: Manifest, segments: [SegmentReader]), changes: CorpusChanges,
+                                  storedAffected: MinedGlosses, clock: BuildClock,
+                                  progress: ((BuildProgress) -> Void)?) throws(HashiError) -> BuildSummary {
+        var done = BuildChanges()
+        done.added = changes.added.count
+        done.removed = changes.removed.count
+        // Modified files: the content hash decides whether they are analysed again.
+        var deleted = changes.removed
+        var reanalysed = Set(changes.added.map(\.relativePath))
+        var kept = Set(changes.unchanged.keys)
+        let oldTouched = CorpusChanges.touchedRecords(opened.manifest)
+        var touched = files.filter { kept.contains($0.relativePath) && oldTouched[$0.relativePath] != nil }
+            .map(CorpusChanges.touchedEntry)
+        for (file, location) in changes.modified {
+            if file.size == location.record.size, Self.contentHash(of: file) == location.record.contentHash {
+                touched.append(CorpusChanges.touchedEntry(file))
+                kept.insert(file.relativePath)
+                done.touched += 1
+            } else {
+                deleted.append(location)
+                reanalysed.insert(file.relativePath)
+                done.changed += 1
+            }
+        }
+        touched.sort()
+        let toAnalyse = files.filter { reanalysed.contains($0.relativePath) }
+        done.reanalysed = toAnalyse.count
+
+        let dictionaryMap = try loadDictionaries()
+        let background = usesBuiltInBackground ? BackgroundLoad() : nil
+        let directory = IndexDirectory(url: index)
+        let build: IndexBuild
+        do { build = try directory.beginBuild() } catch { throw .index(error) }
+        // Another build may have committed between opening the index and taking the lock: then
+        // the generation these changes were computed against is gone, so start over.
+        guard (try? directory.readManifest().generation) == opened.manifest.generation else {
+            build.abandon()
+            return try self.build(full: false, progress: progress)
+        }
+        let previous = directory.generationURL(opened.manifest.generation)
+        var outcome = AnalysisOutcome()
+        var backgroundSummary: BackgroundSummary? = nil
+        do {
+            var next = 1 + opened.manifest.segments.compactMap(Self.segmentNumber).reduce(0, max)
+            var segments = SegmentSink(directory: build.directory, firstNumber: next)
+            outcome = try analyse(toAnalyse, into: &segments, vocabularyDocuments: Self.vocabularyDocuments(files),
+                                  clock: clock, progress: progress)
+            try segments.flush()
+            next += segments.written.count
+            done.newSegments = segments.written.count
+
+            var deletions = opened.segments.map(\.deletedDocuments)
+            for location in deleted {
+                var set = deletions[location.segment] ?? DeletedDocuments(documentCount: opened.segments[location.segment].documentCount)
+                set.insert(location.document)
+                deletions[location.segment] = set
+            }
+            let plan = MergePlan(old: opened.segments, deletions: deletions, new: segments.written,
+                                 mergeBytes: 2 * memoryBudget)
+            var names: [String] = []
+            var committedDeletions: [String: Int] = [:]
+            for step in plan.steps {
+                switch step {
+                case .keep(let k):
+                    let name = opened.segments[k].name
+                    let count = deletions[k]?.count ?? 0
+                    try build.adopt(segment: name, from: previous)
+                    if let set = deletions[k], count > 0 { try set.write(to: build.directory, segment: name) }
+                    names.append(name)
+                    if count > 0 { committedDeletions[name] = count }
+                    done.keptSegments += 1
+                case .keepNew(let name):
+                    names.append(name)
+                case .merge(let members):
+                    var readers: [SegmentReader] = []
+                    for member in members {
+                        switch member {
+                        case .old(let k):
+                            let name = opened.segments[k].name
+                            try build.adopt(segment: name, from: previous)
+                            let count = deletions[k]?.count ?? 0
+                            if let set = deletions[k], count > 0 { try set.write(to: build.directory, segment: name) }
+                            readers.append(try SegmentReader(directory: build.directory, name: name,
+                                                             deletedDocuments: count > 0 ? count : nil))
+                        case .new(let name):
+                            readers.append(try SegmentReader(directory: build.directory, name: name))
+                        }
+                    }
+                    let name = SegmentSink.name(next)
+                    next += 1
+                    _ = try SegmentMerger.merge(readers, into: build.directory, name: name)
+                    for reader in readers { build.discard(segment: reader.name) }
+                    names.append(name)
+                    done.mergedSegments += members.count
+                case .drop(let member):
+                    if case .new(let name) = member { build.discard(segment: name) }
+                }
+            }
+            guard !names.isEmpty else {
+                build.abandon()
+                throw HashiError.emptyCorpus(path: corpus.path, skipped: scanWarnings.count + outcome.warnings.count + changes.stillSkipped.count)
+            }
+            done.deletedDocuments = committedDeletions.values.reduce(0, +)
+
+            // The concept table depends on the glosses (in corpus order) and on the vocabulary of
+            // the first files. When the files analysed or removed now had the same glosses before
+            // and the vocabulary's files are the same, unchanged, the previous table is taken as is.
+            let vocabularyFiles = Self.vocabularyDocuments(files)
+            let glossesUnchanged = reanalysed.union(deleted.map(\.record.path)).allSatisfy {
+                (outcome.glosses[$0] ?? []) == (storedAffected.documents[$0] ?? [])
+            }
+            let vocabularyUnchanged = vocabularyFiles.isDisjoint(with: reanalysed)
+                && vocabularyFiles == Self.vocabularyDocuments(Self.previousListing(opened.manifest, opened.segments))
+            // Background concepts are kept to the terms the corpus holds, which any analysed or
+            // removed file may change: with a background dictionary the table is always remade.
+            let usesBackground = background != nil || dictionaryMap.concepts.contains { $0.members.contains { $0.source.tier.isBackground } }
+            if glossesUnchanged && vocabularyUnchanged && !usesBackground {
+                try build.adopt(file: MinedGlosses.fileName, from: previous)
+                try build.adopt(file: ConceptTable.fileName, from: previous)
+            } else {
+                guard var glosses = try MinedGlosses.read(from: previous)?.documents else {
+                    throw IndexError.missingFile(file: previous.appendingPathComponent(MinedGlosses.fileName).path)
+                }
+                glosses = glosses.filter { kept.contains($0.key) }
+                glosses.merge(outcome.glosses) { _, new in new }
+                outcome.glosses = [:]
+                var vocabularies = outcome.vocabularies
+                if minesConcepts {
+                    // The documents of corpus-wide mining that were not analysed now are read again
+                    // (at most about 1 MiB: ``vocabularyBytes``).
+                    let reader = try DocumentAnalysisWorker(passageLimit: passageLimit, mining: true, vocabularyDocuments: [])
+                    for file in files where vocabularyFiles.contains(file.relativePath)
+                        && kept.contains(file.relativePath) && vocabularies[file.relativePath] == nil {
+                        vocabularies[file.relativePath] = reader.vocabulary(of: file)
+                    }
+                }
+                // The segments as they will be committed (kept ones are linked in already).
+                (_, backgroundSummary) = try writeConcepts(files: files, glosses: MinedGlosses(documents: glosses),
+                                                           vocabularies: vocabularies, dictionaries: dictionaryMap,
+                                                           background: background, segments: names, into: build.directory)
+            }
+            let oldInput = Int(opened.manifest.metadata[ManifestKey.inputBytes] ?? "") ?? 0
+            let inputBytes = max(0, oldInput - deleted.reduce(0) { $0 + Int($1.record.size) }) + outcome.indexedBytes
+            try build.commit(segments: names, deletions: committedDeletions,
+                             metadata: metadata(seconds: clock.elapsed(), inputBytes: inputBytes,
+                                                skipped: changes.stillSkipped + outcome.skipped, touched: touched))
+        } catch let error as HashiError {
+            throw error
+        } catch let error as IndexError {
+            build.abandon()
+            throw .index(error)
+        } catch let error as ICUError {
+            build.abandon()
+            throw .icu(error)
+        } catch {
+            build.abandon()
+            throw .index(.invalidInput(String(describing: error)))
+        }
+        let statistics: IndexStatistics
+        do { statistics = try IndexStatistics(index: index) } catch { throw .index(error) }
+        var summary = BuildSummary(upToDate: false, reason: changes.firstDifference ?? "the corpus changed",
+                                   documents: statistics.documents, passages: statistics.passages, terms: statistics.terms,
+                                   postings: statistics.postings, inputBytes: statistics.inputBytes,
+                                   indexBytes: statistics.indexBytes, seconds: clock.elapsed(), threads: threads,
+                                   segments: statistics.segments, warnings: scanWarnings + outcome.warnings)
+        summary.incremental = true
+        summary.changes = done
         summary.background = backgroundSummary
         return summary
+    }
+
+    /// What analysing a list of files produced besides the segments.
+    private struct AnalysisOutcome {
+        var indexedBytes = 0
+        var warnings: [CorpusWarning] = []
+        /// Skipped-file entries (``IndexBuilder/skippedEntry(_:)``).
+        var skipped: [String] = []
+        /// Glosses mined per document.
+        var glosses: [String: [MinedConcept]] = [:]
+        /// Vocabulary of the documents chosen for corpus-wide mining.
+        var vocabularies: [String: CorpusVocabulary] = [:]
+    }
+
+    /// Analyses `files` on the worker threads and adds them, in order, to `segments` (flushing a
+    /// segment whenever it outgrows the memory budget).
+    private func analyse(_ files: [CorpusFile], into segments: inout SegmentSink, vocabularyDocuments: Set<String>,
+                         clock: BuildClock, progress: ((BuildProgress) -> Void)?) throws -> AnalysisOutcome {
+        var outcome = AnalysisOutcome()
+        guard !files.isEmpty else { return outcome }
+        let totalBytes = files.reduce(0) { $0 + Int($1.size) }
+        // A corpus small enough to fit one segment of twice the default budget gets one segment
+        // (searching one is faster); larger corpora keep the budget, which bounds memory.
+        let budget = memoryBudget == Self.defaultMemoryBudget && totalBytes <= Self.singleSegmentCorpusBytes
+            ? 2 * memoryBudget : memoryBudget
+        segments.budget = budget
+        var bytesDone = 0
+        let workers = try makeWorkers(vocabularyDocuments: vocabularyDocuments)
+        // Two-stage pipeline: while this thread adds batch k to the segment, the workers analyse
+        // batch k + 1.
+        let batches = Self.batches(of: files)
+        var pending = batches.first.map { startAnalysis(of: Array(files[$0]), workers: workers) }
+        for (k, batch) in batches.enumerated() {
+            guard let current = pending else { break }
+            let results = current.wait()
+            pending = k + 1 < batches.count ? startAnalysis(of: Array(files[batches[k + 1]]), workers: workers) : nil
+            for (file, result) in zip(files[batch], results) {
+                switch result {
+                case .success(let document):
+                    add(document, to: &segments.writer)
+                    outcome.indexedBytes += document.byteCount
+                    if !document.glosses.isEmpty { outcome.glosses[file.relativePath] = document.glosses }
+                    if let words = document.vocabulary { outcome.vocabularies[file.relativePath] = words }
+                    // Bounded memory: a full segment goes to disk and a new one starts.
+                    if segments.writer.estimatedMemoryBytes > budget { try segments.flush() }
+                case .failure(let warning):
+                    outcome.warnings.append(warning)
+                    outcome.skipped.append(Self.skippedEntry(file))
+                }
+            }
+            bytesDone += files[batch].reduce(0) { $0 + Int($1.size) }
+            SegmentSink.releaseFreedMemory()
+            progress?(BuildProgress(filesDone: batch.upperBound, filesTotal: files.count, bytesDone: bytesDone,
+                                    bytesTotal: totalBytes, elapsed: clock.elapsed()))
+        }
+        return outcome
+    }
+
+    /// Writes the mined glosses and the concept table into `directory`; returns their bytes.
+    /// Glosses and vocabulary are put together in corpus order, so an incremental build gives the
+    /// same concept table as a full build of the same corpus. They are released before the table
+    /// is encoded (encoding takes several times the table's size for a moment).
+    private func writeConcepts(files: [CorpusFile], glosses: MinedGlosses, vocabularies: [String: CorpusVocabulary],
+                               dictionaries: (concepts: [Concept], fallbackTokens: CorpusPresence.FallbackTokens),
+                               background: BackgroundLoad?, segments: [String],
+                               into directory: URL) throws(HashiError) -> (Int, BackgroundSummary) {
+        do {
+            let glossBytes = try glosses.write(to: directory)
+            var readers: [SegmentReader] = []
+            for name in segments { readers.append(try SegmentReader(directory: directory, name: name)) }
+            let (table, summary) = try { () throws(HashiError) -> (ConceptTable, BackgroundSummary) in
+                var ordered: [MinedConcept] = []
+                var vocabulary = CorpusVocabulary()
+                for file in files {
+                    if let found = glosses.documents[file.relativePath] { ordered += found }
+                    if let words = vocabularies[file.relativePath] { vocabulary.append(words) }
+                }
+                return try conceptTable(dictionaries: dictionaries, glosses: ordered, vocabulary: vocabulary,
+                                        background: background, segments: readers)
+            }()
+            readers.removeAll()
+            return (try glossBytes + table.write(to: directory), summary)
+        } catch let error as HashiError {
+            throw error
+        } catch let error as IndexError {
+            throw .index(error)
+        } catch {
+            throw .index(.invalidInput("\(error)"))
+        }
+    }
+
+    /// The manifest metadata of a build.
+    private func metadata(seconds: Double, inputBytes: Int, skipped: [String], touched: [String]) -> [String: String] {
+        var metadata = [
+            ManifestKey.concepts: conceptConfiguration(),
+            ManifestKey.analyzer: Analyzer.version,
+            ManifestKey.passageLimit: String(passageLimit),
+            ManifestKey.corpus: corpus.path,
+            ManifestKey.buildSeconds: String(format: "%.3f", seconds),
+            ManifestKey.inputBytes: String(inputBytes),
+            ManifestKey.skipped: skipped.sorted().joined(separator: "\n"),
+        ]
+        if !touched.isEmpty { metadata[ManifestKey.touched] = touched.joined(separator: "\n") }
+        return metadata
+    }
+
+    /// Makes glibc's malloc give large buffers back to the system when they are freed.
+    ///
+    /// A build allocates and frees buffers of many megabytes (segment tables that grow by doubling,
+    /// analysed batches). glibc raises its mmap threshold each time such a buffer is freed, so later
+    /// ones come from the heap, where freed space is kept and fragmented: peak memory then grows with
+    /// the corpus (measured: about 30 MB more at the flush of each segment). A fixed 1 MiB threshold
+    /// (which also stops the adjustment) and at most two malloc arenas per core keep the footprint
+    /// to what is live. Process-wide, once; harmless for the rest of a process.
+    static func tuneMalloc() {
+        #if canImport(Glibc)
+        mallocTuning.run()
+        #endif
+    }
+
+    /// The number in a segment name `seg-NNNNNN`.
+    static func segmentNumber(_ name: String) -> Int? {
+        name.hasPrefix("seg-") ? Int(name.dropFirst(4)) : nil
+    }
+
+    /// The content hash of `file` as the document table records it; nil when it cannot be read.
+    static func contentHash(of file: CorpusFile) -> UInt64? {
+        guard let data = try? Data(contentsOf: file.url) else { return nil }
+        return ContentHash.of([UInt8](data))
     }
 
     // MARK: - Steps
@@ -346,13 +627,34 @@ public struct IndexBuilder: Sendable {
     public static let vocabularyBytes = 1 << 20
 
     static func vocabularyDocuments(_ files: [CorpusFile]) -> Set<String> {
+        vocabularyDocuments(files.map { (path: $0.relativePath, size: $0.size) })
+    }
+
+    /// The documents chosen for corpus-wide mining from a listing sorted by path.
+    static func vocabularyDocuments(_ files: [(path: String, size: UInt64)]) -> Set<String> {
         var chosen: Set<String> = []
         var bytes = 0
         for file in files where bytes + Int(file.size) <= vocabularyBytes || chosen.isEmpty {
-            chosen.insert(file.relativePath)
+            chosen.insert(file.path)
             bytes += Int(file.size)
         }
         return chosen
+    }
+
+    /// The corpus listing the build of `manifest` saw, by path and size, sorted as the scanner
+    /// sorts: its live documents and the files it skipped.
+    static func previousListing(_ manifest: Manifest, _ segments: [SegmentReader]) -> [(path: String, size: UInt64)] {
+        var listing: [(path: String, size: UInt64)] = []
+        for segment in segments {
+            for id in 0..<UInt32(segment.documentCount) where !segment.isDeleted(document: id) {
+                if let record = segment.document(id) { listing.append((record.path, record.size)) }
+            }
+        }
+        for entry in (manifest.metadata[ManifestKey.skipped] ?? "").split(separator: "\n") {
+            let fields = entry.split(separator: "\t", omittingEmptySubsequences: false)
+            if fields.count == 3, let size = UInt64(fields[1]) { listing.append((String(fields[0]), size)) }
+        }
+        return listing.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
     }
 
     private func makeWorkers(vocabularyDocuments: Set<String>) throws(HashiError) -> [WorkerBox] {
@@ -442,19 +744,42 @@ public struct IndexBuilder: Sendable {
 struct SegmentSink {
     let directory: URL
     var writer = SegmentWriter()
+    /// The memory budget of the segment being filled: its postings pool is reserved at the part of
+    /// the budget postings take (about 60%), so it never grows by doubling within the budget.
+    var budget = 0 {
+        didSet { if writer.documentCount == 0 { writer = SegmentWriter(postingsCapacity: Self.postingsShare(budget)) } }
+    }
+
+    /// The part of a segment's memory budget reserved for postings.
+    static func postingsShare(_ budget: Int) -> Int { budget / 5 * 3 }
     private(set) var written: [SegmentSummary] = []
 
-    init(directory: URL) { self.directory = directory }
+    /// The number of the first segment written (`seg-000001` for 1).
+    let firstNumber: Int
+
+    init(directory: URL, firstNumber: Int) {
+        self.directory = directory
+        self.firstNumber = firstNumber
+    }
+
+    /// The name of segment number `number`: `seg-` and at least six digits.
+    static func name(_ number: Int) -> String { "seg-" + String(format: "%06d", number) }
 
     /// Writes the current segment (if it holds anything) and starts a new one.
     mutating func flush() throws(IndexError) {
         guard writer.documentCount > 0 else { return }
-        let name = "seg-" + String(format: "%06d", written.count + 1)
+        let name = Self.name(firstNumber + written.count)
         written.append(try writer.write(to: directory, name: name))
-        writer = SegmentWriter()
+        writer = SegmentWriter()  // the full writer is freed before the next one reserves its pool
+        writer = SegmentWriter(postingsCapacity: Self.postingsShare(budget))
+        Self.releaseFreedMemory()
+    }
+
+    /// Hands freed memory back to the system: glibc keeps it in per-thread arenas otherwise (the
+    /// analysis threads free each batch's documents in theirs), and the build's footprint would
+    /// hold the high-water mark of every arena.
+    static func releaseFreedMemory() {
         #if canImport(Glibc)
-        // Hand the freed segment back to the system: glibc keeps freed memory in per-thread arenas
-        // otherwise, and the build's footprint would grow with the corpus.
         _ = systemMallocTrim(0)
         #endif
     }
@@ -464,6 +789,17 @@ struct SegmentSink {
 /// glibc's `malloc_trim` (declared in <malloc.h>, which Swift's Glibc module does not import).
 @_silgen_name("malloc_trim")
 private func systemMallocTrim(_ pad: Int) -> Int32
+
+/// glibc's `mallopt` (declared in <malloc.h>).
+@_silgen_name("mallopt")
+private func systemMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+
+/// Runs the malloc tuning of ``IndexBuilder/tuneMalloc()`` once per process.
+private let mallocTuning = OnceTuning {
+    let mmapThreshold: Int32 = -3, arenaMax: Int32 = -8  // M_MMAP_THRESHOLD, M_ARENA_MAX in <malloc.h>
+    _ = systemMallopt(mmapThreshold, 1 << 20)
+    _ = systemMallopt(arenaMax, Int32(2 * max(1, ProcessInfo.processInfo.activeProcessorCount)))
+}
 #endif
 
 /// Keys Hashi stores in the index manifest's metadata.
@@ -478,6 +814,10 @@ enum ManifestKey {
     static let skipped = "skipped"
     /// The concept configuration (dictionaries and their hashes, mining settings).
     static let concepts = "concepts"
+    /// Indexed files whose modification time (and possibly size) changed while their content hash
+    /// did not, one per line as `path<TAB>size<TAB>mtime`: what the file is now, so it does not
+    /// look changed (its document record keeps the values of the build that analysed it).
+    static let touched = "touched"
 }
 
 /// A worker handed to exactly one thread at a time by `concurrentPerform`'s iteration index.

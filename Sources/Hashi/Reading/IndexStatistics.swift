@@ -12,10 +12,13 @@ public struct IndexStatistics: Sendable, Codable {
     public var segments: Int
     /// The analyzer the index was built with.
     public var analyzer: String
-    /// Documents.
+    /// Documents (not counting those deleted by incremental builds).
     public var documents: Int
-    /// Passages.
+    /// Passages (not counting those of deleted documents).
     public var passages: Int
+    /// Documents deleted by incremental builds whose segments were not merged yet (their passages
+    /// and postings are still on disk, and counted in ``terms`` and ``postings``).
+    public var deletedDocuments: Int
     /// Distinct terms per segment, summed over segments and fields.
     public var terms: Int
     /// Distinct terms per field (`word`, `bigram`).
@@ -38,6 +41,8 @@ public struct IndexStatistics: Sendable, Codable {
     public var builtInConcepts: Int = 0
     /// Concepts whose every member comes from imported background dictionaries.
     public var importedConcepts: Int = 0
+    /// Documents with glosses kept for incremental builds (`glosses.mined`).
+    public var glossDocuments: Int
 
     /// Reads the statistics of the index at `index`.
     public init(index: URL) throws(IndexError) {
@@ -47,8 +52,9 @@ public struct IndexStatistics: Sendable, Codable {
         generation = manifest.generation
         self.segments = segments.count
         analyzer = manifest.metadata[ManifestKey.analyzer] ?? "unknown"
-        documents = segments.reduce(0) { $0 + $1.documentCount }
-        passages = segments.reduce(0) { $0 + $1.passageCount }
+        documents = segments.reduce(0) { $0 + $1.liveDocumentCount }
+        passages = segments.reduce(0) { $0 + $1.livePassageCount }
+        deletedDocuments = segments.reduce(0) { $0 + $1.documentCount - $1.liveDocumentCount }
         var perField: [String: Int] = [:]
         var postings = 0
         for segment in segments {
@@ -77,5 +83,6 @@ public struct IndexStatistics: Sendable, Codable {
             if concept.members.allSatisfy({ $0.source.tier == .builtIn }) { builtInConcepts += 1 }
             if concept.members.allSatisfy({ $0.source.tier == .imported }) { importedConcepts += 1 }
         }
+        glossDocuments = try MinedGlosses.documentCount(in: generationURL) ?? 0
     }
 }

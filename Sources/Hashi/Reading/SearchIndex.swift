@@ -62,15 +62,20 @@ public final class SearchIndex: Sendable {
         return words.sorted()
     }
 
-    /// Passages in the index.
+    /// The range of index-wide passage ids: passages in the index, including those of documents
+    /// deleted by incremental builds (whose ids stay taken until a merge).
     public var passageCount: Int { searcher.segments.reduce(0) { $0 + $1.passageCount } }
 
-    /// The text of the passage with index-wide id `id` (0 ..< ``passageCount``), or nil if out of range.
+    /// The text of the passage with index-wide id `id` (0 ..< ``passageCount``), or nil if out of
+    /// range or deleted (its document was changed or removed since).
     public func passageText(_ id: Int) -> String? {
         guard id >= 0 else { return nil }
         var id = id
         for segment in searcher.segments {
-            if id < segment.passageCount { return segment.passage(UInt32(id))?.text }
+            if id < segment.passageCount {
+                guard !segment.isDeleted(passage: UInt32(id)) else { return nil }
+                return segment.passage(UInt32(id))?.text
+            }
             id -= segment.passageCount
         }
         return nil

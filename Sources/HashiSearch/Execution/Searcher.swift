@@ -20,6 +20,11 @@ public struct Hit: Sendable, Hashable {
 ///
 /// A searcher is immutable and safe to use from many threads at once: every search builds its own
 /// match tree.
+///
+/// Passages of deleted documents (replaced or removed by an incremental build) are skipped where
+/// matches are collected, so they are never counted, ranked or returned. As in Lucene, the ranking
+/// statistics (passage count, average lengths, document frequencies) still include them until a
+/// merge drops them, so scores may differ slightly from a full rebuild's.
 public struct Searcher: Sendable {
     /// The segments, in index order (passage ids are numbered across them in this order).
     public let segments: [SegmentReader]
@@ -67,9 +72,11 @@ public struct Searcher: Sendable {
             let matcher = try SegmentMatcher(plan: plan, reader: segment, segment: s, statistics: stats, prefixLimit: Self.prefixLimit)
             guard let root = matcher.root else { continue }
             let scoring = Scoring(bm25: bm25, matcher: matcher)
+            let deleted = segment.deletedPassages
             var p = root.advance(to: 0)
             while p != exhausted {
-                if let excluded = matcher.excluded, excluded.advance(to: p) == p {
+                if deleted?.contains(p) == true || matcher.excluded.map({ $0.advance(to: p) == p }) == true {
+                    if p == exhausted - 1 { break }
                     p = root.advance(to: p &+ 1)
                     continue
                 }
@@ -107,9 +114,12 @@ public struct Searcher: Sendable {
         for (s, segment) in segments.enumerated() {
             let matcher = try SegmentMatcher(plan: plan, reader: segment, segment: s, statistics: stats, prefixLimit: Self.prefixLimit)
             guard let root = matcher.root else { continue }
+            let deleted = segment.deletedPassages
             var p = root.advance(to: 0)
             while p != exhausted {
-                if matcher.excluded.map({ $0.advance(to: p) != p }) ?? true { result.append(bases[s] + p) }
+                if deleted?.contains(p) != true, matcher.excluded.map({ $0.advance(to: p) != p }) ?? true {
+                    result.append(bases[s] + p)
+                }
                 if p == exhausted - 1 { break }
                 p = root.advance(to: p + 1)
             }

@@ -6,11 +6,13 @@ import Hashi
 struct IndexCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "index",
-        abstract: "Build the index of a corpus folder (only when it is missing or stale, unless --full).",
+        abstract: "Build or update the index of a corpus folder (incrementally, unless --full).",
         discussion: """
             Indexes every .txt, .md, .html and .htm file below the corpus folder. Files that cannot be \
-            read or decoded are reported as warnings and left out. The new index replaces the old one \
-            atomically: if the build is interrupted, the previous index stays searchable.
+            read or decoded are reported as warnings and left out. An existing index is updated \
+            incrementally: only added files and files whose content changed are analysed again. The \
+            new index replaces the old one atomically: if the build is interrupted, the previous \
+            index stays searchable.
             """
     )
 
@@ -20,7 +22,7 @@ struct IndexCommand: ParsableCommand {
     @Option(help: "The index folder.")
     var index = "Index"
 
-    @Flag(help: "Rebuild even if the index is up to date.")
+    @Flag(help: "Analyse every file again into fresh segments (by default only added and changed files are analysed).")
     var full = false
 
     @Option(help: "Threads to use (default: one per core plus one): with 2 or more, one adds analysed files to the index while the others analyse.")
@@ -80,6 +82,12 @@ struct IndexCommand: ParsableCommand {
             print("\(index): up to date (\(summary.documents) documents, \(summary.passages) passages)")
             return
         }
+        if summary.incremental {
+            print(Self.describe(summary.changes) + String(format: " (%.2f s)", summary.seconds))
+            print("index: \(summary.documents) documents, \(summary.passages) passages in \(summary.segments) segment\(summary.segments == 1 ? "" : "s")"
+                  + (summary.changes.deletedDocuments > 0 ? " (\(summary.changes.deletedDocuments) deleted documents awaiting a merge)" : ""))
+            return
+        }
         let megabytes = Double(summary.inputBytes) / 1_000_000
         print(String(format: "indexed %d documents, %d passages, %d terms in %.2f s (%.1f MB/s, %d threads, %d segment%@); index %.1f MB (%.2f× input); %d skipped",
                      summary.documents, summary.passages, summary.terms, summary.seconds,
@@ -98,5 +106,23 @@ struct IndexCommand: ParsableCommand {
             }
         }
         print("(\(summary.reason))")
+    }
+
+    /// "3 files changed, 1 added, 1 removed: re-analysed 4 files, 1 new segment, 2 kept, 0 merged".
+    static func describe(_ changes: BuildChanges) -> String {
+        func files(_ n: Int) -> String { n == 1 ? "1 file" : "\(n) files" }
+        var found: [String] = []
+        if changes.changed > 0 { found.append("\(changes.changed) changed") }
+        if changes.added > 0 { found.append("\(changes.added) added") }
+        if changes.removed > 0 { found.append("\(changes.removed) removed") }
+        if changes.touched > 0 { found.append("\(changes.touched) touched (content unchanged)") }
+        if !found.isEmpty {
+            let first = found[0].split(separator: " ", maxSplits: 1)
+            let count = Int(first[0]) ?? 0
+            found[0] = files(count) + " " + first[1]
+        }
+        let segments = changes.newSegments == 1 ? "1 new segment" : "\(changes.newSegments) new segments"
+        return found.joined(separator: ", ") + ": re-analysed \(files(changes.reanalysed)), \(segments), "
+            + "\(changes.keptSegments) kept, \(changes.mergedSegments) merged"
     }
 }

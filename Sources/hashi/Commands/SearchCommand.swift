@@ -113,12 +113,17 @@ struct SearchCommand: ParsableCommand {
             case .stale(let reason): reason
             case .current: ""
             }
-            printError("Building the index of \(corpus) into \(index) (\(why))…")
-            // Known to be stale: build without checking again.
-            let summary = try builder.build(full: true)
+            printError("\(status == .missing ? "Building" : "Updating") the index of \(corpus) into \(index) (\(why))…")
+            // Incremental when the index allows it: only changed files are analysed again.
+            let summary = try builder.build()
             for warning in summary.warnings { printError("warning: \(warning)") }
-            printError(String(format: "Indexed %d documents, %d passages in %.2f s.", summary.documents,
-                              summary.passages, summary.seconds))
+            if summary.incremental {
+                printError(String(format: "Re-analysed %d file(s); the index holds %d documents, %d passages (%.2f s).",
+                                  summary.changes.reanalysed, summary.documents, summary.passages, summary.seconds))
+            } else {
+                printError(String(format: "Indexed %d documents, %d passages in %.2f s.", summary.documents,
+                                  summary.passages, summary.seconds))
+            }
             return true
         } catch {
             throw CLIError(error.description)

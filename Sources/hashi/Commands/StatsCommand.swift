@@ -28,7 +28,8 @@ struct StatsCommand: ParsableCommand {
         }
         print("index       \(statistics.index) (generation \(statistics.generation), \(statistics.segments) segment\(statistics.segments == 1 ? "" : "s"))")
         print("analyzer    \(statistics.analyzer)")
-        print("documents   \(statistics.documents)")
+        print("documents   \(statistics.documents)" + (statistics.deletedDocuments > 0
+            ? " (\(statistics.deletedDocuments) deleted, awaiting a merge)" : ""))
         print("passages    \(statistics.passages)")
         print("terms       \(statistics.terms) (" + statistics.termsPerField.sorted { $0.key > $1.key }
             .map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")

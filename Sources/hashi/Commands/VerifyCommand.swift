@@ -24,6 +24,7 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         let url = URL(fileURLWithPath: index)
         let problems = IndexDirectory(url: url).verify().map(\.description) + ConceptTable.verify(index: url)
+            + MinedGlosses.verify(index: url)
         if json {
             print(try JSON.line(Report(ok: problems.isEmpty, problems: problems)))
         } else if problems.isEmpty {

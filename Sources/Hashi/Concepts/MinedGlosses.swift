@@ -1,0 +1,153 @@
+import Foundation
+import HashiConcepts
+import HashiIndex
+
+/// The glosses mined from each document of an index, kept in `glosses.mined` beside the segments so
+/// that an incremental build can rebuild the concept table without reading the unchanged documents
+/// again: the glosses of the documents it keeps are taken from here, those of the files it
+/// re-analyses are mined afresh.
+///
+/// The file is JSON Lines — one line `{"document": PATH, "glosses": [gloss, …]}` per document with at
+/// least one gloss, sorted by path, keys sorted — followed by a 4-byte little-endian CRC-32C of every
+/// byte before it. Lines are encoded and decoded one at a time, so neither writing nor reading holds
+/// a JSON tree of the whole file.
+public struct MinedGlosses: Sendable, Equatable {
+    /// Document path → the glosses mined from it, in the order the miner found them.
+    public var documents: [String: [MinedConcept]]
+
+    /// The file name inside a generation directory.
+    public static let fileName = "glosses.mined"
+
+    /// One line of the file.
+    private struct Line: Codable {
+        var document: String
+        var glosses: [MinedConcept]
+    }
+
+    /// Glosses by document (documents without glosses are left out).
+    public init(documents: [String: [MinedConcept]] = [:]) {
+        // Filtering copies the dictionary: only when there is something to leave out.
+        self.documents = documents.values.contains(where: \.isEmpty) ? documents.filter { !$0.value.isEmpty } : documents
+    }
+
+    /// Writes the file into `directory`, fsynced; returns its size in bytes.
+    @discardableResult
+    func write(to directory: URL) throws(IndexError) -> Int {
+        let path = directory.appendingPathComponent(Self.fileName).path
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw .io(file: path, operation: "create the mined glosses file", errno: errno)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var crc: UInt32 = 0
+        var size = 0
+        var chunk: [UInt8] = []
+        do {
+            for document in documents.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+                chunk += try encoder.encode(Line(document: document, glosses: documents[document] ?? []))
+                chunk.append(0x0A)
+                if chunk.count >= 1 << 20 {
+                    crc = chunk.withUnsafeBytes { CRC32C.update(crc, $0) }
+                    try handle.write(contentsOf: chunk)
+                    size += chunk.count
+                    chunk.removeAll(keepingCapacity: true)
+                }
+            }
+            crc = chunk.withUnsafeBytes { CRC32C.update(crc, $0) }
+            withUnsafeBytes(of: crc.littleEndian) { chunk.append(contentsOf: $0) }
+            try handle.write(contentsOf: chunk)
+            size += chunk.count
+            try handle.synchronize()
+            try handle.close()
+        } catch let error as EncodingError {
+            throw .invalidInput("the mined glosses cannot be encoded: \(error)")
+        } catch {
+            throw .io(file: path, operation: "write the mined glosses", errno: errno)
+        }
+        return size
+    }
+
+    /// Reads the file of the generation in `directory`; nil when there is none (an index built
+    /// before glosses were stored). A damaged file is an error naming it. With `only`, the glosses
+    /// of other documents are skipped without being decoded.
+    public static func read(from directory: URL, only: Set<String>? = nil) throws(IndexError) -> MinedGlosses? {
+        let path = directory.appendingPathComponent(Self.fileName).path
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let bytes = [UInt8](data)
+        guard bytes.count >= 4 else { throw .corrupted(file: path, offset: 0, reason: "the mined glosses file is truncated") }
+        let body = bytes[..<(bytes.count - 4)]
+        let stored = bytes[(bytes.count - 4)...].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }
+        guard CRC32C.checksum(body) == UInt32(littleEndian: stored) else {
+            throw .corrupted(file: path, offset: bytes.count - 4, reason: "checksum mismatch")
+        }
+        guard body.isEmpty || body.last == 0x0A else {
+            throw .corrupted(file: path, offset: bytes.count - 5, reason: "the last line is not terminated")
+        }
+        let decoder = JSONDecoder()
+        var documents: [String: [MinedConcept]] = [:]
+        var start = body.startIndex
+        while start < body.endIndex {
+            let end = body[start...].firstIndex(of: 0x0A) ?? body.endIndex
+            if let only, let document = Self.document(ofLine: body[start..<end]), !only.contains(document) {
+                start = end + 1
+                continue
+            }
+            do {
+                let line = try decoder.decode(Line.self, from: Data(body[start..<end]))
+                documents[line.document] = line.glosses
+            } catch {
+                throw .corrupted(file: path, offset: start, reason: "a line cannot be read (\(error))")
+            }
+            start = end + 1
+        }
+        return MinedGlosses(documents: documents)
+    }
+
+    /// The number of documents with glosses in the file of the generation in `directory`, after
+    /// checking its checksum, without decoding it; nil when there is no file.
+    public static func documentCount(in directory: URL) throws(IndexError) -> Int? {
+        let path = directory.appendingPathComponent(Self.fileName).path
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let bytes = [UInt8](data)
+        guard bytes.count >= 4 else { throw .corrupted(file: path, offset: 0, reason: "the mined glosses file is truncated") }
+        let body = bytes[..<(bytes.count - 4)]
+        let stored = bytes[(bytes.count - 4)...].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }
+        guard CRC32C.checksum(body) == UInt32(littleEndian: stored) else {
+            throw .corrupted(file: path, offset: bytes.count - 4, reason: "checksum mismatch")
+        }
+        return body.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+    }
+
+    /// The document path of a line, read from its start (`{"document":"…"`) without decoding the
+    /// rest; nil when the line does not start so (then the caller decodes it whole).
+    private static func document(ofLine line: ArraySlice<UInt8>) -> String? {
+        let prefix = Array(#"{"document":""#.utf8)
+        guard line.count > prefix.count, line.starts(with: prefix) else { return nil }
+        var i = line.startIndex + prefix.count
+        var escaped = false
+        while i < line.endIndex && line[i] != UInt8(ascii: "\"") {
+            if line[i] == UInt8(ascii: "\\") {
+                escaped = true
+                i += 1
+            }
+            i += 1
+        }
+        guard i < line.endIndex else { return nil }
+        let literal = line[(line.startIndex + prefix.count - 1)...i]
+        if !escaped { return String(decoding: literal.dropFirst().dropLast(), as: UTF8.self) }
+        return try? JSONDecoder().decode(String.self, from: Data(literal))
+    }
+
+    /// Checks the file of the committed generation of the index at `index`: the problems found
+    /// (empty when healthy or absent).
+    public static func verify(index: URL) -> [String] {
+        let directory = IndexDirectory(url: index)
+        guard let manifest = try? directory.readManifest() else { return [] }
+        do {
+            _ = try read(from: directory.generationURL(manifest.generation))
+            return []
+        } catch {
+            return [error.description]
+        }
+    }
+}
