@@ -64,14 +64,7 @@ public struct ConceptTable: Sendable, Codable {
     /// concepts existed). A damaged file is an error naming it.
     public static func read(from directory: URL) throws(IndexError) -> ConceptTable? {
         let path = directory.appendingPathComponent(Self.fileName).path
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        let bytes = [UInt8](data)
-        guard bytes.count >= 4 else { throw .corrupted(file: path, offset: 0, reason: "the concept table is truncated") }
-        let body = bytes[..<(bytes.count - 4)]
-        let stored = bytes[(bytes.count - 4)...].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }
-        guard CRC32C.checksum(body) == UInt32(littleEndian: stored) else {
-            throw .corrupted(file: path, offset: bytes.count - 4, reason: "checksum mismatch")
-        }
+        guard let body = try ChecksummedFile.body(at: path, what: "the concept table") else { return nil }
         if ConceptTableCodec.isBinary(body) { return try ConceptTableCodec.decode(body, path: path) }
         // Tables written before the binary form are JSON (read so that such an index opens and is
         // found stale).

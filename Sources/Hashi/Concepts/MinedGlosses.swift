@@ -72,16 +72,9 @@ public struct MinedGlosses: Sendable, Equatable {
     /// of other documents are skipped without being decoded.
     public static func read(from directory: URL, only: Set<String>? = nil) throws(IndexError) -> MinedGlosses? {
         let path = directory.appendingPathComponent(Self.fileName).path
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        let bytes = [UInt8](data)
-        guard bytes.count >= 4 else { throw .corrupted(file: path, offset: 0, reason: "the mined glosses file is truncated") }
-        let body = bytes[..<(bytes.count - 4)]
-        let stored = bytes[(bytes.count - 4)...].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }
-        guard CRC32C.checksum(body) == UInt32(littleEndian: stored) else {
-            throw .corrupted(file: path, offset: bytes.count - 4, reason: "checksum mismatch")
-        }
+        guard let body = try ChecksummedFile.body(at: path, what: "the mined glosses file") else { return nil }
         guard body.isEmpty || body.last == 0x0A else {
-            throw .corrupted(file: path, offset: bytes.count - 5, reason: "the last line is not terminated")
+            throw .corrupted(file: path, offset: body.endIndex - 1, reason: "the last line is not terminated")
         }
         let decoder = JSONDecoder()
         var documents: [String: [MinedConcept]] = [:]
@@ -107,14 +100,7 @@ public struct MinedGlosses: Sendable, Equatable {
     /// checking its checksum, without decoding it; nil when there is no file.
     public static func documentCount(in directory: URL) throws(IndexError) -> Int? {
         let path = directory.appendingPathComponent(Self.fileName).path
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        let bytes = [UInt8](data)
-        guard bytes.count >= 4 else { throw .corrupted(file: path, offset: 0, reason: "the mined glosses file is truncated") }
-        let body = bytes[..<(bytes.count - 4)]
-        let stored = bytes[(bytes.count - 4)...].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }
-        guard CRC32C.checksum(body) == UInt32(littleEndian: stored) else {
-            throw .corrupted(file: path, offset: bytes.count - 4, reason: "checksum mismatch")
-        }
+        guard let body = try ChecksummedFile.body(at: path, what: "the mined glosses file") else { return nil }
         return body.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
     }
 
