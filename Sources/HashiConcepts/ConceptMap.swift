@@ -326,6 +326,9 @@ public struct ConceptMap: Sendable, Hashable, Codable {
     private var byKey: [ConceptKey: [Int]] = [:]
     private var byStems: [ConceptKey: [Int]] = [:]
     private var byFirstTerm: [String: [ConceptKey]] = [:]
+    /// Whether ``concepts`` is known to be in normal form (false for ``init(normalized:)``, which
+    /// trusts its input).
+    private var isNormalForm = true
 
     /// The format name written by ``serialized()``.
     public static let format = "hashi-concepts-1"
@@ -348,12 +351,18 @@ public struct ConceptMap: Sendable, Hashable, Codable {
     /// and equality with other maps would differ.
     public init(normalized concepts: [Concept]) {
         self.concepts = concepts.filter { !$0.members.isEmpty }
+        isNormalForm = false
         buildIndex()
     }
 
     /// The union of this map and `other` (in normal form).
     public func merged(with other: ConceptMap) -> ConceptMap {
-        ConceptMap(concepts + other.concepts)
+        // A map is in normal form already, and the normal form of one map's concepts is that map:
+        // merging with an empty map needs no work (the built-in background dictionary's thousands
+        // of concepts are merged into an often empty map on every build).
+        if other.concepts.isEmpty && isNormalForm { return self }
+        if concepts.isEmpty && other.isNormalForm { return other }
+        return ConceptMap(concepts + other.concepts)
     }
 
     /// The union of `maps`.

@@ -39,6 +39,10 @@ public struct SegmentWriter: Sendable {
     private var pendingPassage: UInt32? = nil
     private var scratch: [UInt8] = []
     private var orphanTokens = 0
+    /// Per field, the current passage's token count and span (scratch, zero between passages).
+    private var passageFieldCount = [UInt32](repeating: 0, count: 256)
+    private var passageFieldSpan = [UInt32](repeating: 0, count: 256)
+    private var passageFieldsTouched: [UInt8] = []
 
     /// Creates an empty writer.
     public init() {}
@@ -96,6 +100,80 @@ public struct SegmentWriter: Sendable {
         return id
     }
 
+    /// Adds a passage of `document` with all its tokens, prepared in `postings` (passage `passage`
+    /// of it): as ``addPassage(document:ordinal:line:startOffset:endOffset:text:)`` followed by
+    /// ``addToken(field:bytes:position:)`` for each of its tokens, with the same result, but most of
+    /// the work was done where `postings` was filled. Tokens added after it with `addToken` are
+    /// rejected (counted as added before any passage) until the next passage starts.
+    @discardableResult
+    public mutating func addPassage(document: UInt32, ordinal: UInt32, line: UInt32, startOffset: UInt64,
+                                    endOffset: UInt64, text: String, postings: PreparedPostings, passage: Int) -> UInt32 {
+        let id = addPassage(document: document, ordinal: ordinal, line: line, startOffset: startOffset,
+                            endOffset: endOffset, text: text)
+        pendingPassage = nil
+        guard passage >= 0 && passage < postings.passageCount else { return id }
+        postings.terms.withUnsafeBufferPointer { prepared in
+            postings.termBytes.withUnsafeBytes { termBytes in
+                postings.encoded.withUnsafeBytes { encoded in
+                    let start = postings.passageStart(passage)
+                    var termAt = start.termBytes
+                    var encodedAt = start.encoded
+                    for k in start.terms..<postings.passageEnds[passage].terms {
+                        let term = prepared[k]
+                        let bytes = UnsafeRawBufferPointer(rebasing: termBytes[termAt..<(termAt + Int(term.termLength))])
+                        termAt += Int(term.termLength)
+                        let t = terms.intern(field: term.field, bytes: bytes, hash: term.hash)
+                        let last = terms.states[t].lastPassage
+                        let value = terms.states[t].docFreq == 0 ? id : id &- last
+                        let body = UnsafeRawBufferPointer(rebasing: encoded[encodedAt..<(encodedAt + Int(term.encodedLength))])
+                        encodedAt += Int(term.encodedLength)
+                        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 5) { head in
+                            var v = value
+                            var n = 0
+                            while v >= 0x80 {
+                                head[n] = UInt8(truncatingIfNeeded: v) | 0x80
+                                v >>= 7
+                                n += 1
+                            }
+                            head[n] = UInt8(truncatingIfNeeded: v)
+                            terms.appendPosting(t, passage: id, frequency: term.frequency,
+                                                head: UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(head)[0...n]),
+                                                body: body)
+                        }
+                        countFieldTokens(term.field, frequency: term.frequency, lastPosition: term.lastPosition)
+                    }
+                }
+            }
+        }
+        recordFieldLengths(passage: id)
+        return id
+    }
+
+    /// Counts `frequency` tokens of `field` in the current passage, the last at `lastPosition`.
+    @inline(__always)
+    private mutating func countFieldTokens(_ field: UInt8, frequency: UInt32, lastPosition: UInt32) {
+        let f = Int(field)
+        if passageFieldCount[f] == 0 && passageFieldSpan[f] == 0 { passageFieldsTouched.append(field) }
+        passageFieldCount[f] &+= frequency
+        passageFieldSpan[f] = max(passageFieldSpan[f], lastPosition &+ 1)
+    }
+
+    /// Records the current passage's length in each field it has tokens in, and clears the counts.
+    private mutating func recordFieldLengths(passage: UInt32) {
+        for f in passageFieldsTouched {
+            let fi = Int(f)
+            fieldUsed[fi] = true
+            let want = Int(passage)
+            if fieldLengths[fi].count < want {
+                fieldLengths[fi].append(contentsOf: repeatElement(0, count: want - fieldLengths[fi].count))
+            }
+            fieldLengths[fi].append(max(passageFieldCount[fi], passageFieldSpan[fi]))
+            passageFieldCount[fi] = 0
+            passageFieldSpan[fi] = 0
+        }
+        passageFieldsTouched.removeAll(keepingCapacity: true)
+    }
+
     /// Adds one token of the current passage. `position` is the token's ordinal
     /// in its field within the passage (0, 1, 2, …); a passage's length in a
     /// field is its token count in that field, or one more than its largest
@@ -131,9 +209,6 @@ public struct SegmentWriter: Sendable {
         pendingPassage = nil
         guard !pending.isEmpty else { return }
         pending.sort()
-        var fieldCount = [UInt32](repeating: 0, count: 256)
-        var fieldSpan = [UInt32](repeating: 0, count: 256)
-        var touched: [UInt8] = []
         var i = 0
         let n = pending.count
         while i < n {
@@ -153,22 +228,13 @@ public struct SegmentWriter: Sendable {
                 scratch.appendVarint(p &- prev)
                 prev = p
             }
-            terms.appendPosting(t, passage: passage, frequency: freq, encoded: scratch)
-            let f = Int(terms.states[t].field)
-            if fieldCount[f] == 0 && fieldSpan[f] == 0 { touched.append(UInt8(f)) }
-            fieldCount[f] &+= freq
-            fieldSpan[f] = max(fieldSpan[f], prev &+ 1)
+            scratch.withUnsafeBytes { encoded in
+                terms.appendPosting(t, passage: passage, frequency: freq, head: encoded, body: UnsafeRawBufferPointer(start: nil, count: 0))
+            }
+            countFieldTokens(terms.states[t].field, frequency: freq, lastPosition: prev)
             i = j
         }
-        for f in touched {
-            let fi = Int(f)
-            fieldUsed[fi] = true
-            let want = Int(passage)
-            if fieldLengths[fi].count < want {
-                fieldLengths[fi].append(contentsOf: repeatElement(0, count: want - fieldLengths[fi].count))
-            }
-            fieldLengths[fi].append(max(fieldCount[fi], fieldSpan[fi]))
-        }
+        recordFieldLengths(passage: passage)
         pending.removeAll(keepingCapacity: true)
     }
 
@@ -459,7 +525,11 @@ struct TermTable: Sendable {
     }
 
     mutating func intern(field: UInt8, bytes: UnsafeRawBufferPointer) -> Int {
-        let h = Self.hash(field: field, bytes: bytes)
+        intern(field: field, bytes: bytes, hash: Self.hash(field: field, bytes: bytes))
+    }
+
+    /// Interns a term whose ``hash(field:bytes:)`` is `h` (computed by the caller).
+    mutating func intern(field: UInt8, bytes: UnsafeRawBufferPointer, hash h: UInt32) -> Int {
         var mask = slots.count - 1
         var idx = Int(h) & mask
         let found: Int = slots.withUnsafeBufferPointer { slots in
@@ -511,11 +581,25 @@ struct TermTable: Sendable {
     }
 
     /// Appends one encoded posting (passage delta, frequency, position
-    /// deltas) to term `t`'s stream and updates its statistics.
-    mutating func appendPosting(_ t: Int, passage: UInt32, frequency: UInt32, encoded: [UInt8]) {
+    /// deltas), given as `head` followed by `body`, to term `t`'s stream and
+    /// updates its statistics.
+    mutating func appendPosting(_ t: Int, passage: UInt32, frequency: UInt32,
+                                head: UnsafeRawBufferPointer, body: UnsafeRawBufferPointer) {
         var st = states[t]
+        append(head, to: &st)
+        append(body, to: &st)
+        st.lastPassage = passage
+        st.docFreq &+= 1
+        st.totalFreq &+= UInt64(frequency)
+        states[t] = st
+    }
+
+    /// Appends `part` to the slice chain whose write state is `st`, allocating slices as needed.
+    @inline(__always)
+    private mutating func append(_ part: UnsafeRawBufferPointer, to st: inout TermState) {
         var done = 0
-        let n = encoded.count
+        let n = part.count
+        guard n > 0, let source = part.baseAddress else { return }
         while done < n {
             if st.pos == st.end {
                 let level = min(st.level + 1, 6)
@@ -531,18 +615,12 @@ struct TermTable: Sendable {
             }
             let chunk = min(n - done, Int(st.end &- st.pos))
             let at = Int(st.pos)
-            pool.withUnsafeMutableBufferPointer { dst in
-                encoded.withUnsafeBufferPointer { src in
-                    for k in 0..<chunk { dst[at + k] = src[done + k] }
-                }
+            pool.withUnsafeMutableBytes { destination in
+                if let d = destination.baseAddress { (d + at).copyMemory(from: source + done, byteCount: chunk) }
             }
             done += chunk
             st.pos &+= UInt32(chunk)
         }
-        st.lastPassage = passage
-        st.docFreq &+= 1
-        st.totalFreq &+= UInt64(frequency)
-        states[t] = st
     }
 
     /// Decodes term `t`'s stream into flat arrays (absolute ids and positions).

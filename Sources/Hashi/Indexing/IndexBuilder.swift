@@ -30,7 +30,8 @@ public struct IndexBuilder: Sendable {
     /// The longest passage, in UTF-16 code units.
     public var passageLimit: Int
     /// Threads the build uses. With one, files are analysed and added to the segment in turn; with
-    /// more, one thread adds analysed files to the segment while the others analyse the next batch.
+    /// more, one thread adds analysed files to the segment while the others analyse the next batch,
+    /// and joins them in analysing it once it is done adding.
     public var threads: Int
 
     /// Configures a build of the corpus at `corpus` into the index folder `index`.
@@ -460,10 +461,13 @@ public struct IndexBuilder: Sendable {
         segments.budget = budget
         var bytesDone = 0
         let workers = try makeWorkers(vocabularyDocuments: vocabularyDocuments)
+        // This thread's own worker: once it has added a batch it helps analyse the next one.
+        let helper = threads > 1 ? try makeWorkers(vocabularyDocuments: vocabularyDocuments, count: 1).first : nil
         // Two-stage pipeline: while this thread adds batch k to the segment, the workers analyse
-        // batch k + 1.
+        // batch k + 1 (and this thread joins them when it is done adding).
         let batches = Self.batches(of: files)
         var pending = batches.first.map { startAnalysis(of: Array(files[$0]), workers: workers) }
+        if let helper, let pending { pending.help(with: helper) }
         for (k, batch) in batches.enumerated() {
             guard let current = pending else { break }
             let results = current.wait()
@@ -484,6 +488,7 @@ public struct IndexBuilder: Sendable {
             }
             bytesDone += files[batch].reduce(0) { $0 + Int($1.size) }
             SegmentSink.releaseFreedMemory()
+            if let helper, let pending { pending.help(with: helper) }
             progress?(BuildProgress(filesDone: batch.upperBound, filesTotal: files.count, bytesDone: bytesDone,
                                     bytesTotal: totalBytes, elapsed: clock.elapsed()))
         }
@@ -657,9 +662,9 @@ public struct IndexBuilder: Sendable {
         return listing.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
     }
 
-    private func makeWorkers(vocabularyDocuments: Set<String>) throws(HashiError) -> [WorkerBox] {
+    private func makeWorkers(vocabularyDocuments: Set<String>, count: Int? = nil) throws(HashiError) -> [WorkerBox] {
         var workers: [WorkerBox] = []
-        for _ in 0..<max(1, threads - 1) {
+        for _ in 0..<(count ?? max(1, threads - 1)) {
             do {
                 workers.append(WorkerBox(try DocumentAnalysisWorker(passageLimit: passageLimit, mining: minesConcepts,
                                                                      vocabularyDocuments: vocabularyDocuments)))
@@ -690,8 +695,8 @@ public struct IndexBuilder: Sendable {
     /// Starts analysing `files` on all workers in the background; `wait()` returns the results in the
     /// order of `files`.
     private func startAnalysis(of files: [CorpusFile], workers: [WorkerBox]) -> PendingAnalysis {
-        let pending = PendingAnalysis(count: files.count)
-        let next = NextIndex()
+        let pending = PendingAnalysis(files: files)
+        let next = pending.next
         if threads == 1 {
             for (i, file) in files.enumerated() { pending.set(i, workers[0].worker.analyze(file)) }
             pending.finish()
@@ -713,20 +718,11 @@ public struct IndexBuilder: Sendable {
     private func add(_ document: AnalyzedDocument, to writer: inout SegmentWriter) {
         let id = writer.addDocument(path: document.file.relativePath, size: document.file.size,
                                     modified: document.file.modified, contentHash: document.contentHash)
-        document.arena.withUnsafeBytes { arena in
-            for passage in document.passages {
-                writer.addPassage(document: id, ordinal: passage.ordinal, line: passage.line,
-                                  startOffset: UInt64(passage.byteRange.lowerBound),
-                                  endOffset: UInt64(passage.byteRange.upperBound), text: passage.text)
-                for t in passage.tokenRange {
-                    let meta = document.tokenMeta[t]
-                    let start = Int(document.tokenStarts[t])
-                    let length = Int((meta >> 32) & 0xFF_FFFF)
-                    writer.addToken(field: UInt8(meta >> 56),
-                                    bytes: UnsafeRawBufferPointer(rebasing: arena[start..<(start + length)]),
-                                    position: UInt32(truncatingIfNeeded: meta))
-                }
-            }
+        for (k, passage) in document.passages.enumerated() {
+            writer.addPassage(document: id, ordinal: passage.ordinal, line: passage.line,
+                              startOffset: UInt64(passage.byteRange.lowerBound),
+                              endOffset: UInt64(passage.byteRange.upperBound), text: passage.text,
+                              postings: document.postings, passage: k)
         }
     }
 
@@ -832,8 +828,22 @@ private final class PendingAnalysis: @unchecked Sendable {
     private var storage: [Result<AnalyzedDocument, CorpusWarning>?]
     private let lock = NSLock()
     private let done = DispatchSemaphore(value: 0)
+    /// The batch's files, handed out one at a time by `next`.
+    let files: [CorpusFile]
+    let next = NextIndex()
 
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    init(files: [CorpusFile]) {
+        self.files = files
+        storage = Array(repeating: nil, count: files.count)
+    }
+
+    /// Analyses files of the batch not yet taken by another thread, on the calling thread, until
+    /// none is left (the background workers may still be finishing theirs: ``wait()`` waits).
+    func help(with worker: WorkerBox) {
+        while let i = next.take(below: files.count) {
+            set(i, worker.worker.analyze(files[i]))
+        }
+    }
 
     func set(_ index: Int, _ value: Result<AnalyzedDocument, CorpusWarning>) {
         lock.lock()
