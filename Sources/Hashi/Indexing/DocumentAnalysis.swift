@@ -30,13 +30,10 @@ struct AnalyzedDocument {
     /// Elasticsearch cap term length.
     static let maximumTermBytes = 255
 
-    mutating func add(_ token: Token) {
-        var term = token.term
-        term.withUTF8 { bytes in
-            guard bytes.count <= Self.maximumTermBytes else { return }
-            postings.add(field: IndexField(token.stream).rawValue, bytes: UnsafeRawBufferPointer(bytes),
-                         position: UInt32(truncatingIfNeeded: token.position))
-        }
+    /// Adds one token of the current passage (terms over ``maximumTermBytes`` are left out).
+    mutating func add(stream: Token.Stream, term: UnsafeRawBufferPointer, position: Int) {
+        guard term.count <= Self.maximumTermBytes else { return }
+        postings.add(field: IndexField(stream).rawValue, bytes: term, position: UInt32(truncatingIfNeeded: position))
     }
 }
 
@@ -82,7 +79,7 @@ final class DocumentAnalysisWorker {
             try source.units.withUnsafeBufferPointer { (units) throws(ICUError) in
                 for passage in passages {
                     let slice = UnsafeBufferPointer(rebasing: units[passage.range])
-                    try analyzer.analyze(utf16: slice) { document.add($0) }
+                    try analyzer.analyzeTerms(utf16: slice) { document.add(stream: $0, term: $1, position: $2) }
                     document.postings.endPassage()
                     document.passages.append(AnalyzedDocument.PassageEntry(
                         ordinal: UInt32(passage.ordinal), line: source.line(at: passage.range.lowerBound),
