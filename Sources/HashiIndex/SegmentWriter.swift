@@ -67,7 +67,7 @@ public struct SegmentWriter: Sendable {
     /// pool counts the bytes in use, not its reserved capacity (see ``init(postingsCapacity:)``).
     public var estimatedMemoryBytes: Int {
         terms.pool.count + terms.arena.capacity + terms.states.capacity * MemoryLayout<TermState>.stride
-            + terms.slots.capacity * 4 + store.memoryBytes + docPathArena.capacity
+            + terms.slots.capacity * 8 + store.memoryBytes + docPathArena.capacity
             + passageDocs.capacity * 4 + docSizes.capacity * 40 + pending.capacity * 8
             + fieldLengths.reduce(0) { $0 + $1.capacity * 4 }
     }
@@ -509,7 +509,8 @@ struct TermState: Sendable {
 struct TermTable: Sendable {
     var arena: [UInt8] = []
     var states: [TermState] = []
-    var slots: [Int32] = Array(repeating: -1, count: 1024)
+    /// Open addressing: hash << 32 | term id, or ``emptySlot``.
+    var slots: [UInt64] = Array(repeating: TermTable.emptySlot, count: 1024)
     var pool: [UInt8] = []
     var overflowed = false
 
@@ -529,6 +530,9 @@ struct TermTable: Sendable {
     }
 
     /// Interns a term whose ``hash(field:bytes:)`` is `h` (computed by the caller).
+    ///
+    /// A slot holds the term's hash beside its id (hash << 32 | id), so probing past other terms
+    /// reads only the slot array; a term's state and bytes are read only when the hash matches.
     mutating func intern(field: UInt8, bytes: UnsafeRawBufferPointer, hash h: UInt32) -> Int {
         var mask = slots.count - 1
         var idx = Int(h) & mask
@@ -537,11 +541,14 @@ struct TermTable: Sendable {
                 arena.withUnsafeBytes { a in
                     while true {
                         let s = slots[idx]
-                        if s < 0 { return -1 }
-                        let st = states[Int(s)]
-                        if st.hash == h && st.field == field && Int(st.length) == bytes.count {
-                            guard bytes.count > 0, let pa = a.baseAddress, let pb = bytes.baseAddress else { return Int(s) }
-                            if memcmp(pa + Int(st.start), pb, bytes.count) == 0 { return Int(s) }
+                        if s == Self.emptySlot { return -1 }
+                        if UInt32(truncatingIfNeeded: s >> 32) == h {
+                            let id = Int(UInt32(truncatingIfNeeded: s))
+                            let st = states[id]
+                            if st.field == field && Int(st.length) == bytes.count {
+                                guard bytes.count > 0, let pa = a.baseAddress, let pb = bytes.baseAddress else { return id }
+                                if memcmp(pa + Int(st.start), pb, bytes.count) == 0 { return id }
+                            }
                         }
                         idx = (idx + 1) & mask
                     }
@@ -559,18 +566,26 @@ struct TermTable: Sendable {
                                 end: head &+ UInt32(Self.sliceSize(0) - 4),
                                 lastPassage: 0, docFreq: 0, totalFreq: 0))
         if arena.count > Int(UInt32.max) { overflowed = true }
-        slots[idx] = Int32(truncatingIfNeeded: id)
+        slots[idx] = Self.slot(hash: h, id: id)
         if states.count * 2 > slots.count {
-            var newSlots = [Int32](repeating: -1, count: slots.count * 2)
+            var newSlots = [UInt64](repeating: Self.emptySlot, count: slots.count * 2)
             mask = newSlots.count - 1
             for (i, st) in states.enumerated() {
                 var j = Int(st.hash) & mask
-                while newSlots[j] >= 0 { j = (j + 1) & mask }
-                newSlots[j] = Int32(truncatingIfNeeded: i)
+                while newSlots[j] != Self.emptySlot { j = (j + 1) & mask }
+                newSlots[j] = Self.slot(hash: st.hash, id: i)
             }
             slots = newSlots
         }
         return id
+    }
+
+    /// An empty slot (no term id is 2^32 − 1: a segment holds fewer terms).
+    static let emptySlot = UInt64.max
+
+    @inline(__always)
+    static func slot(hash: UInt32, id: Int) -> UInt64 {
+        UInt64(hash) << 32 | UInt64(UInt32(truncatingIfNeeded: id))
     }
 
     private mutating func allocateSlice(level: UInt8) -> UInt32 {

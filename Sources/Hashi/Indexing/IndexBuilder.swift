@@ -106,7 +106,7 @@ public struct IndexBuilder: Sendable {
 
     /// Input bytes analysed per batch: bounds the memory analysed documents take before they are
     /// added to the segment.
-    static let batchBytes = 2 << 20
+    static let batchBytes = 1 << 20
 
     /// Whether the index matches the corpus (by path, size and modification time of every file,
     /// and the analyzer version).
