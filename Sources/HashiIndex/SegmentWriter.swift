@@ -33,7 +33,7 @@ public struct SegmentWriter: Sendable {
     private var fieldUsed: [Bool] = Array(repeating: false, count: 256)
 
     // MARK: terms
-    private var terms = TermTable()
+    private(set) var terms = TermTable()
     /// Tokens of the current passage: term id << 32 | position.
     private var pending: [UInt64] = []
     private var pendingPassage: UInt32? = nil
@@ -65,11 +65,14 @@ public struct SegmentWriter: Sendable {
 
     /// Approximate heap bytes held by the writer (for flushing under a memory budget). The postings
     /// pool counts the bytes in use, not its reserved capacity (see ``init(postingsCapacity:)``).
+    /// Every part counts elements, not array capacities: how far an array grows depends on the
+    /// allocator (which differs with the threads that used it), and the estimate decides where
+    /// segments end, so it must depend on the added content alone.
     public var estimatedMemoryBytes: Int {
-        terms.pool.count + terms.arena.capacity + terms.states.capacity * MemoryLayout<TermState>.stride
-            + terms.slots.capacity * 8 + store.memoryBytes + docPathArena.capacity
-            + passageDocs.capacity * 4 + docSizes.capacity * 40 + pending.capacity * 8
-            + fieldLengths.reduce(0) { $0 + $1.capacity * 4 }
+        terms.pool.count + terms.arena.count + terms.states.count * MemoryLayout<TermState>.stride
+            + terms.slots.count * 8 + store.memoryBytes + docPathArena.count
+            + passageDocs.count * 4 + docSizes.count * 40
+            + fieldLengths.reduce(0) { $0 + $1.count * 4 }
     }
 
     /// Adds a document and returns its id (dense from 0).

@@ -226,18 +226,32 @@ public struct IndexBuilder: Sendable {
         do {
             outcome = try analyse(files, into: &segments, vocabularyDocuments: Self.vocabularyDocuments(files),
                                   clock: clock, progress: progress)
-            try segments.flush()
-            guard !segments.written.isEmpty else {
-                build.abandon()
-                throw HashiError.emptyCorpus(path: corpus.path, skipped: scanWarnings.count + outcome.warnings.count)
-            }
             let glosses = MinedGlosses(documents: outcome.glosses)
             let vocabularies = outcome.vocabularies
             outcome.glosses = [:]
             outcome.vocabularies = [:]
+            // With more than one thread the concept table is made while the last segment is written:
+            // its terms are looked up in the writer's term set, the earlier segments' on disk.
+            var table: PendingConceptTable? = nil
+            if threads > 1 {
+                let written = segments.written.map(\.name)
+                let terms = segments.writer.termSet
+                table = PendingConceptTable { () throws(HashiError) in
+                    try conceptTable(files: files, glosses: glosses, vocabularies: vocabularies, dictionaries: dictionaryMap,
+                                     background: background, segments: written, pendingTerms: terms, in: build.directory)
+                }
+            }
+            let flushed = Result { () throws(IndexError) in try segments.flush() }
+            let made = table?.wait()
+            try flushed.get()
+            guard !segments.written.isEmpty else {
+                build.abandon()
+                throw HashiError.emptyCorpus(path: corpus.path, skipped: scanWarnings.count + outcome.warnings.count)
+            }
             (extraBytes, backgroundSummary) = try writeConcepts(files: files, glosses: glosses, vocabularies: vocabularies,
                                                                 dictionaries: dictionaryMap, background: background,
-                                                                segments: segments.written.map(\.name), into: build.directory)
+                                                                segments: segments.written.map(\.name), made: made,
+                                                                into: build.directory)
             try build.commit(segments: segments.written.map(\.name),
                              metadata: metadata(seconds: clock.elapsed(), inputBytes: outcome.indexedBytes,
                                                 skipped: outcome.skipped, touched: []))
@@ -498,26 +512,18 @@ public struct IndexBuilder: Sendable {
     /// Writes the mined glosses and the concept table into `directory`; returns their bytes.
     /// Glosses and vocabulary are put together in corpus order, so an incremental build gives the
     /// same concept table as a full build of the same corpus. They are released before the table
-    /// is encoded (encoding takes several times the table's size for a moment).
+    /// is encoded (encoding takes several times the table's size for a moment). `made` is the table
+    /// when it was made already (``conceptTable(files:glosses:vocabularies:dictionaries:background:segments:pendingTerms:in:)``).
     private func writeConcepts(files: [CorpusFile], glosses: MinedGlosses, vocabularies: [String: CorpusVocabulary],
                                dictionaries: (concepts: [Concept], fallbackTokens: CorpusPresence.FallbackTokens),
                                background: BackgroundLoad?, segments: [String],
+                               made: Result<(ConceptTable, BackgroundSummary), HashiError>? = nil,
                                into directory: URL) throws(HashiError) -> (Int, BackgroundSummary) {
         do {
             let glossBytes = try glosses.write(to: directory)
-            var readers: [SegmentReader] = []
-            for name in segments { readers.append(try SegmentReader(directory: directory, name: name)) }
-            let (table, summary) = try { () throws(HashiError) -> (ConceptTable, BackgroundSummary) in
-                var ordered: [MinedConcept] = []
-                var vocabulary = CorpusVocabulary()
-                for file in files {
-                    if let found = glosses.documents[file.relativePath] { ordered += found }
-                    if let words = vocabularies[file.relativePath] { vocabulary.append(words) }
-                }
-                return try conceptTable(dictionaries: dictionaries, glosses: ordered, vocabulary: vocabulary,
-                                        background: background, segments: readers)
-            }()
-            readers.removeAll()
+            let (table, summary) = try made?.get()
+                ?? conceptTable(files: files, glosses: glosses, vocabularies: vocabularies, dictionaries: dictionaries,
+                                background: background, segments: segments, pendingTerms: nil, in: directory)
             return (try glossBytes + table.write(to: directory), summary)
         } catch let error as HashiError {
             throw error
@@ -526,6 +532,28 @@ public struct IndexBuilder: Sendable {
         } catch {
             throw .index(.invalidInput("\(error)"))
         }
+    }
+
+    /// The concept table of a build whose segments are `segments` (in `directory`) plus, when given,
+    /// one not written yet whose terms are `pendingTerms`.
+    private func conceptTable(files: [CorpusFile], glosses: MinedGlosses, vocabularies: [String: CorpusVocabulary],
+                              dictionaries: (concepts: [Concept], fallbackTokens: CorpusPresence.FallbackTokens),
+                              background: BackgroundLoad?, segments: [String], pendingTerms: SegmentTermSet?,
+                              in directory: URL) throws(HashiError) -> (ConceptTable, BackgroundSummary) {
+        var readers: [SegmentReader] = []
+        do {
+            for name in segments { readers.append(try SegmentReader(directory: directory, name: name)) }
+        } catch {
+            throw .index(error)
+        }
+        var ordered: [MinedConcept] = []
+        var vocabulary = CorpusVocabulary()
+        for file in files {
+            if let found = glosses.documents[file.relativePath] { ordered += found }
+            if let words = vocabularies[file.relativePath] { vocabulary.append(words) }
+        }
+        return try conceptTable(dictionaries: dictionaries, glosses: ordered, vocabulary: vocabulary,
+                                background: background, segments: readers, pendingTerms: pendingTerms)
     }
 
     /// The manifest metadata of a build.
@@ -814,6 +842,33 @@ enum ManifestKey {
     /// did not, one per line as `path<TAB>size<TAB>mtime`: what the file is now, so it does not
     /// look changed (its document record keeps the values of the build that analysed it).
     static let touched = "touched"
+}
+
+/// A concept table being made on its own thread.
+private final class PendingConceptTable: @unchecked Sendable {
+    private var result: Result<(ConceptTable, BackgroundSummary), HashiError>?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ make: @escaping () throws(HashiError) -> (ConceptTable, BackgroundSummary)) {
+        let box = UncheckedBox(make)
+        Thread.detachNewThread { [self] in
+            result = Result { () throws(HashiError) in try box.value() }
+            done.signal()
+        }
+    }
+
+    /// Waits for the table (or the error making it).
+    func wait() -> Result<(ConceptTable, BackgroundSummary), HashiError> {
+        done.wait()
+        done.signal()
+        return result ?? .failure(.concepts("the concept table was not made"))
+    }
+}
+
+/// Hands a value to another thread that alone uses it from then on.
+private struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }
 
 /// A worker handed to exactly one thread at a time by `concurrentPerform`'s iteration index.
