@@ -230,15 +230,18 @@ public struct IndexBuilder: Sendable {
             let vocabularies = outcome.vocabularies
             outcome.glosses = [:]
             outcome.vocabularies = [:]
-            // With more than one thread the concept table is made while the last segment is written:
+            // With more than one thread the concept table is made and written while the last segment is:
             // its terms are looked up in the writer's term set, the earlier segments' on disk.
             var table: PendingConceptTable? = nil
             if threads > 1 {
                 let written = segments.written.map(\.name)
                 let terms = segments.writer.termSet
+                let directory = build.directory
                 table = PendingConceptTable { () throws(HashiError) in
-                    try conceptTable(files: files, glosses: glosses, vocabularies: vocabularies, dictionaries: dictionaryMap,
-                                     background: background, segments: written, pendingTerms: terms, in: build.directory)
+                    let (made, summary) = try conceptTable(files: files, glosses: glosses, vocabularies: vocabularies,
+                                                           dictionaries: dictionaryMap, background: background,
+                                                           segments: written, pendingTerms: terms, in: directory)
+                    do throws(IndexError) { return (try made.write(to: directory), summary) } catch { throw .index(error) }
                 }
             }
             let flushed = Result { () throws(IndexError) in try segments.flush() }
@@ -250,7 +253,7 @@ public struct IndexBuilder: Sendable {
             }
             (extraBytes, backgroundSummary) = try writeConcepts(files: files, glosses: glosses, vocabularies: vocabularies,
                                                                 dictionaries: dictionaryMap, background: background,
-                                                                segments: segments.written.map(\.name), made: made,
+                                                                segments: segments.written.map(\.name), written: made,
                                                                 into: build.directory)
             try build.commit(segments: segments.written.map(\.name),
                              metadata: metadata(seconds: clock.elapsed(), inputBytes: outcome.indexedBytes,
@@ -512,18 +515,22 @@ public struct IndexBuilder: Sendable {
     /// Writes the mined glosses and the concept table into `directory`; returns their bytes.
     /// Glosses and vocabulary are put together in corpus order, so an incremental build gives the
     /// same concept table as a full build of the same corpus. They are released before the table
-    /// is encoded (encoding takes several times the table's size for a moment). `made` is the table
-    /// when it was made already (``conceptTable(files:glosses:vocabularies:dictionaries:background:segments:pendingTerms:in:)``).
+    /// is encoded (encoding takes several times the table's size for a moment). `written` is the
+    /// table's bytes and summary when it was made and written already, on another thread.
     private func writeConcepts(files: [CorpusFile], glosses: MinedGlosses, vocabularies: [String: CorpusVocabulary],
                                dictionaries: (concepts: [Concept], fallbackTokens: CorpusPresence.FallbackTokens),
                                background: BackgroundLoad?, segments: [String],
-                               made: Result<(ConceptTable, BackgroundSummary), HashiError>? = nil,
+                               written: Result<(Int, BackgroundSummary), HashiError>? = nil,
                                into directory: URL) throws(HashiError) -> (Int, BackgroundSummary) {
         do {
             let glossBytes = try glosses.write(to: directory)
-            let (table, summary) = try made?.get()
-                ?? conceptTable(files: files, glosses: glosses, vocabularies: vocabularies, dictionaries: dictionaries,
-                                background: background, segments: segments, pendingTerms: nil, in: directory)
+            if let written {
+                let (tableBytes, summary) = try written.get()
+                return (glossBytes + tableBytes, summary)
+            }
+            let (table, summary) = try conceptTable(files: files, glosses: glosses, vocabularies: vocabularies,
+                                                    dictionaries: dictionaries, background: background,
+                                                    segments: segments, pendingTerms: nil, in: directory)
             return (try glossBytes + table.write(to: directory), summary)
         } catch let error as HashiError {
             throw error
@@ -844,12 +851,13 @@ enum ManifestKey {
     static let touched = "touched"
 }
 
-/// A concept table being made on its own thread.
+/// A concept table being made and written on its own thread: its bytes and what the background
+/// dictionaries contributed.
 private final class PendingConceptTable: @unchecked Sendable {
-    private var result: Result<(ConceptTable, BackgroundSummary), HashiError>?
+    private var result: Result<(Int, BackgroundSummary), HashiError>?
     private let done = DispatchSemaphore(value: 0)
 
-    init(_ make: @escaping () throws(HashiError) -> (ConceptTable, BackgroundSummary)) {
+    init(_ make: @escaping () throws(HashiError) -> (Int, BackgroundSummary)) {
         let box = UncheckedBox(make)
         Thread.detachNewThread { [self] in
             result = Result { () throws(HashiError) in try box.value() }
@@ -858,7 +866,7 @@ private final class PendingConceptTable: @unchecked Sendable {
     }
 
     /// Waits for the table (or the error making it).
-    func wait() -> Result<(ConceptTable, BackgroundSummary), HashiError> {
+    func wait() -> Result<(Int, BackgroundSummary), HashiError> {
         done.wait()
         done.signal()
         return result ?? .failure(.concepts("the concept table was not made"))
