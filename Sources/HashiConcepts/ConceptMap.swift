@@ -323,9 +323,13 @@ extension ConceptSource {
 public struct ConceptMap: Sendable, Hashable, Codable {
     /// The concepts in a stable order (by their sorted (key, role) elements).
     public private(set) var concepts: [Concept]
-    private var byKey: [ConceptKey: [Int]] = [:]
-    private var byStems: [ConceptKey: [Int]] = [:]
-    private var byFirstTerm: [String: [ConceptKey]] = [:]
+    /// The lookup tables: built at once by ``init(normalized:)`` (a search's table), on first use
+    /// otherwise (a build only stores its map, and a large map's tables take a while to build).
+    private var eagerLookups: Lookups? = nil
+    private var lazyLookups = LazyLookups()
+    /// Whether ``concepts`` is known to be in normal form (false for ``init(normalized:)``, which
+    /// trusts its input).
+    private var isNormalForm = true
 
     /// The format name written by ``serialized()``.
     public static let format = "hashi-concepts-1"
@@ -339,7 +343,6 @@ public struct ConceptMap: Sendable, Hashable, Codable {
     /// are dropped.
     public init(_ concepts: [Concept]) {
         self.concepts = ConceptMap.normalForm(concepts)
-        buildIndex()
     }
 
     /// A map of concepts already in normal form, in order (as ``concepts`` of a map gives them, and as
@@ -348,12 +351,18 @@ public struct ConceptMap: Sendable, Hashable, Codable {
     /// and equality with other maps would differ.
     public init(normalized concepts: [Concept]) {
         self.concepts = concepts.filter { !$0.members.isEmpty }
-        buildIndex()
+        isNormalForm = false
+        eagerLookups = Lookups(self.concepts)
     }
 
     /// The union of this map and `other` (in normal form).
     public func merged(with other: ConceptMap) -> ConceptMap {
-        ConceptMap(concepts + other.concepts)
+        // A map is in normal form already, and the normal form of one map's concepts is that map:
+        // merging with an empty map needs no work (the built-in background dictionary's thousands
+        // of concepts are merged into an often empty map on every build).
+        if other.concepts.isEmpty && isNormalForm { return self }
+        if concepts.isEmpty && other.isNormalForm { return other }
+        return ConceptMap(concepts + other.concepts)
     }
 
     /// The union of `maps`.
@@ -382,8 +391,8 @@ public struct ConceptMap: Sendable, Hashable, Codable {
 
     /// The indices of the concepts `key` triggers: exact key matches, then stem matches.
     public func conceptIndices(containing key: ConceptKey) -> [Int] {
-        let exact = byKey[key] ?? []
-        let stemmed = byStems[key] ?? []
+        let exact = lookups.byKey[key] ?? []
+        let stemmed = lookups.byStems[key] ?? []
         return Array(Set(exact + stemmed)).sorted()
     }
 
@@ -393,7 +402,7 @@ public struct ConceptMap: Sendable, Hashable, Codable {
     /// - Throws: ``ICUError`` if ICU fails.
     public func concepts(containing text: String, using analyzer: Analyzer) throws(ICUError) -> [Concept] {
         let (key, stems) = try ConceptMap.keys(of: text, using: analyzer)
-        return Array(Set(conceptIndices(containing: key) + (byStems[stems] ?? []))).sorted().map { concepts[$0] }
+        return Array(Set(conceptIndices(containing: key) + (lookups.byStems[stems] ?? []))).sorted().map { concepts[$0] }
     }
 
     /// The concepts `text` belongs to in any role, including those it does not trigger (for showing
@@ -414,7 +423,7 @@ public struct ConceptMap: Sendable, Hashable, Codable {
     /// - Throws: ``ICUError`` if ICU fails.
     public func expansions(of text: String, using analyzer: Analyzer) throws(ICUError) -> [ConceptExpansion] {
         let (key, stems) = try ConceptMap.keys(of: text, using: analyzer)
-        let indices = Array(Set(conceptIndices(containing: key) + (byStems[stems] ?? []))).sorted()
+        let indices = Array(Set(conceptIndices(containing: key) + (lookups.byStems[stems] ?? []))).sorted()
         return expansions(ofConcepts: indices, lookedUp: key, stems: stems)
     }
 
@@ -430,13 +439,13 @@ public struct ConceptMap: Sendable, Hashable, Codable {
         var position = 0
         while position < terms.count {
             var best: ConceptKey? = nil
-            for candidate in byFirstTerm[terms[position]] ?? [] where candidate.terms.count <= terms.count - position {
+            for candidate in lookups.byFirstTerm[terms[position]] ?? [] where candidate.terms.count <= terms.count - position {
                 if Array(terms[position..<(position + candidate.terms.count)]) == candidate.terms,
                    candidate.terms.count > (best?.terms.count ?? 0) {
                     best = candidate
                 }
             }
-            if let best, let indices = byKey[best] {
+            if let best, let indices = lookups.byKey[best] {
                 result.append(ConceptOccurrence(range: position..<(position + best.terms.count), key: best, concepts: indices))
                 position += best.terms.count
             } else {
@@ -538,20 +547,43 @@ public struct ConceptMap: Sendable, Hashable, Codable {
         }
     }
 
-    private mutating func buildIndex() {
-        byKey = [:]
-        byStems = [:]
-        byFirstTerm = [:]
-        for (index, concept) in concepts.enumerated() {
-            for member in concept.members where member.role.triggers {
-                if byKey[member.key]?.last != index { byKey[member.key, default: []].append(index) }
-                if member.stems != member.key, byStems[member.stems]?.last != index {
-                    byStems[member.stems, default: []].append(index)
+    /// The lookup tables.
+    private var lookups: Lookups { eagerLookups ?? lazyLookups.get(concepts) }
+
+    /// Member keys and stems → indices of the concepts they trigger; first terms → keys.
+    struct Lookups: Sendable {
+        var byKey: [ConceptKey: [Int]] = [:]
+        var byStems: [ConceptKey: [Int]] = [:]
+        var byFirstTerm: [String: [ConceptKey]] = [:]
+
+        init(_ concepts: [Concept]) {
+            for (index, concept) in concepts.enumerated() {
+                for member in concept.members where member.role.triggers {
+                    if byKey[member.key]?.last != index { byKey[member.key, default: []].append(index) }
+                    if member.stems != member.key, byStems[member.stems]?.last != index {
+                        byStems[member.stems, default: []].append(index)
+                    }
                 }
             }
+            for key in byKey.keys {
+                if let first = key.terms.first { byFirstTerm[first, default: []].append(key) }
+            }
         }
-        for key in byKey.keys {
-            if let first = key.terms.first { byFirstTerm[first, default: []].append(key) }
+    }
+
+    /// Lookup tables built on first use, once, whichever thread asks first (a map's concepts never
+    /// change after it is made, so every copy of a map may share them).
+    final class LazyLookups: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value: Lookups?
+
+        func get(_ concepts: [Concept]) -> Lookups {
+            lock.lock()
+            defer { lock.unlock() }
+            if let value { return value }
+            let made = Lookups(concepts)
+            value = made
+            return made
         }
     }
 

@@ -41,7 +41,7 @@ public struct SourceDocument: Sendable {
     /// - Throws: ``DecodingError`` naming `path` and the byte offset.
     public init(path: String, bytes: [UInt8], kind: Kind) throws(DecodingError) {
         let decoded = try TextDecoder.decode(bytes, source: path)
-        let decodedUnits = Array(decoded.text.utf16)
+        let decodedUnits = UTF16Conversion.codeUnits(of: decoded.text)
         let decodedBytes = decoded.byteOffsets(inputLength: bytes.count)
         // Lines of the decoded text: LF, CRLF and CR each end a line.
         var decodedLines = [UInt32](repeating: 1, count: decodedUnits.count + 1)

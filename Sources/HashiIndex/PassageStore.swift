@@ -82,7 +82,8 @@ struct PassageStoreBuilder: Sendable {
     private var prevEnd: UInt64 = 0
     private(set) var overflowed = false
 
-    var memoryBytes: Int { compressedBytes + meta.capacity + text.capacity + entries.capacity * PassageBlockEntry.size }
+    /// Bytes held, counted from the content (not array capacities, which depend on the allocator).
+    var memoryBytes: Int { compressedBytes + meta.count + text.count + entries.count * PassageBlockEntry.size }
 
     mutating func add(id: UInt32, document: UInt32, ordinal: UInt32, line: UInt32,
                       startOffset: UInt64, endOffset: UInt64, text passageText: String) {

@@ -33,12 +33,16 @@ public struct SegmentWriter: Sendable {
     private var fieldUsed: [Bool] = Array(repeating: false, count: 256)
 
     // MARK: terms
-    private var terms = TermTable()
+    private(set) var terms = TermTable()
     /// Tokens of the current passage: term id << 32 | position.
     private var pending: [UInt64] = []
     private var pendingPassage: UInt32? = nil
     private var scratch: [UInt8] = []
     private var orphanTokens = 0
+    /// Per field, the current passage's token count and span (scratch, zero between passages).
+    private var passageFieldCount = [UInt32](repeating: 0, count: 256)
+    private var passageFieldSpan = [UInt32](repeating: 0, count: 256)
+    private var passageFieldsTouched: [UInt8] = []
 
     /// Creates an empty writer.
     public init() {}
@@ -61,11 +65,14 @@ public struct SegmentWriter: Sendable {
 
     /// Approximate heap bytes held by the writer (for flushing under a memory budget). The postings
     /// pool counts the bytes in use, not its reserved capacity (see ``init(postingsCapacity:)``).
+    /// Every part counts elements, not array capacities: how far an array grows depends on the
+    /// allocator (which differs with the threads that used it), and the estimate decides where
+    /// segments end, so it must depend on the added content alone.
     public var estimatedMemoryBytes: Int {
-        terms.pool.count + terms.arena.capacity + terms.states.capacity * MemoryLayout<TermState>.stride
-            + terms.slots.capacity * 4 + store.memoryBytes + docPathArena.capacity
-            + passageDocs.capacity * 4 + docSizes.capacity * 40 + pending.capacity * 8
-            + fieldLengths.reduce(0) { $0 + $1.capacity * 4 }
+        terms.pool.count + terms.arena.count + terms.states.count * MemoryLayout<TermState>.stride
+            + terms.slots.count * 8 + store.memoryBytes + docPathArena.count
+            + passageDocs.count * 4 + docSizes.count * 40
+            + fieldLengths.reduce(0) { $0 + $1.count * 4 }
     }
 
     /// Adds a document and returns its id (dense from 0).
@@ -94,6 +101,80 @@ public struct SegmentWriter: Sendable {
                   startOffset: startOffset, endOffset: endOffset, text: text)
         pendingPassage = id
         return id
+    }
+
+    /// Adds a passage of `document` with all its tokens, prepared in `postings` (passage `passage`
+    /// of it): as ``addPassage(document:ordinal:line:startOffset:endOffset:text:)`` followed by
+    /// ``addToken(field:bytes:position:)`` for each of its tokens, with the same result, but most of
+    /// the work was done where `postings` was filled. Tokens added after it with `addToken` are
+    /// rejected (counted as added before any passage) until the next passage starts.
+    @discardableResult
+    public mutating func addPassage(document: UInt32, ordinal: UInt32, line: UInt32, startOffset: UInt64,
+                                    endOffset: UInt64, text: String, postings: PreparedPostings, passage: Int) -> UInt32 {
+        let id = addPassage(document: document, ordinal: ordinal, line: line, startOffset: startOffset,
+                            endOffset: endOffset, text: text)
+        pendingPassage = nil
+        guard passage >= 0 && passage < postings.passageCount else { return id }
+        postings.terms.withUnsafeBufferPointer { prepared in
+            postings.termBytes.withUnsafeBytes { termBytes in
+                postings.encoded.withUnsafeBytes { encoded in
+                    let start = postings.passageStart(passage)
+                    var termAt = start.termBytes
+                    var encodedAt = start.encoded
+                    for k in start.terms..<postings.passageEnds[passage].terms {
+                        let term = prepared[k]
+                        let bytes = UnsafeRawBufferPointer(rebasing: termBytes[termAt..<(termAt + Int(term.termLength))])
+                        termAt += Int(term.termLength)
+                        let t = terms.intern(field: term.field, bytes: bytes, hash: term.hash)
+                        let last = terms.states[t].lastPassage
+                        let value = terms.states[t].docFreq == 0 ? id : id &- last
+                        let body = UnsafeRawBufferPointer(rebasing: encoded[encodedAt..<(encodedAt + Int(term.encodedLength))])
+                        encodedAt += Int(term.encodedLength)
+                        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 5) { head in
+                            var v = value
+                            var n = 0
+                            while v >= 0x80 {
+                                head[n] = UInt8(truncatingIfNeeded: v) | 0x80
+                                v >>= 7
+                                n += 1
+                            }
+                            head[n] = UInt8(truncatingIfNeeded: v)
+                            terms.appendPosting(t, passage: id, frequency: term.frequency,
+                                                head: UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(head)[0...n]),
+                                                body: body)
+                        }
+                        countFieldTokens(term.field, frequency: term.frequency, lastPosition: term.lastPosition)
+                    }
+                }
+            }
+        }
+        recordFieldLengths(passage: id)
+        return id
+    }
+
+    /// Counts `frequency` tokens of `field` in the current passage, the last at `lastPosition`.
+    @inline(__always)
+    private mutating func countFieldTokens(_ field: UInt8, frequency: UInt32, lastPosition: UInt32) {
+        let f = Int(field)
+        if passageFieldCount[f] == 0 && passageFieldSpan[f] == 0 { passageFieldsTouched.append(field) }
+        passageFieldCount[f] &+= frequency
+        passageFieldSpan[f] = max(passageFieldSpan[f], lastPosition &+ 1)
+    }
+
+    /// Records the current passage's length in each field it has tokens in, and clears the counts.
+    private mutating func recordFieldLengths(passage: UInt32) {
+        for f in passageFieldsTouched {
+            let fi = Int(f)
+            fieldUsed[fi] = true
+            let want = Int(passage)
+            if fieldLengths[fi].count < want {
+                fieldLengths[fi].append(contentsOf: repeatElement(0, count: want - fieldLengths[fi].count))
+            }
+            fieldLengths[fi].append(max(passageFieldCount[fi], passageFieldSpan[fi]))
+            passageFieldCount[fi] = 0
+            passageFieldSpan[fi] = 0
+        }
+        passageFieldsTouched.removeAll(keepingCapacity: true)
     }
 
     /// Adds one token of the current passage. `position` is the token's ordinal
@@ -131,9 +212,6 @@ public struct SegmentWriter: Sendable {
         pendingPassage = nil
         guard !pending.isEmpty else { return }
         pending.sort()
-        var fieldCount = [UInt32](repeating: 0, count: 256)
-        var fieldSpan = [UInt32](repeating: 0, count: 256)
-        var touched: [UInt8] = []
         var i = 0
         let n = pending.count
         while i < n {
@@ -153,22 +231,13 @@ public struct SegmentWriter: Sendable {
                 scratch.appendVarint(p &- prev)
                 prev = p
             }
-            terms.appendPosting(t, passage: passage, frequency: freq, encoded: scratch)
-            let f = Int(terms.states[t].field)
-            if fieldCount[f] == 0 && fieldSpan[f] == 0 { touched.append(UInt8(f)) }
-            fieldCount[f] &+= freq
-            fieldSpan[f] = max(fieldSpan[f], prev &+ 1)
+            scratch.withUnsafeBytes { encoded in
+                terms.appendPosting(t, passage: passage, frequency: freq, head: encoded, body: UnsafeRawBufferPointer(start: nil, count: 0))
+            }
+            countFieldTokens(terms.states[t].field, frequency: freq, lastPosition: prev)
             i = j
         }
-        for f in touched {
-            let fi = Int(f)
-            fieldUsed[fi] = true
-            let want = Int(passage)
-            if fieldLengths[fi].count < want {
-                fieldLengths[fi].append(contentsOf: repeatElement(0, count: want - fieldLengths[fi].count))
-            }
-            fieldLengths[fi].append(max(fieldCount[fi], fieldSpan[fi]))
-        }
+        recordFieldLengths(passage: passage)
         pending.removeAll(keepingCapacity: true)
     }
 
@@ -443,7 +512,8 @@ struct TermState: Sendable {
 struct TermTable: Sendable {
     var arena: [UInt8] = []
     var states: [TermState] = []
-    var slots: [Int32] = Array(repeating: -1, count: 1024)
+    /// Open addressing: hash << 32 | term id, or ``emptySlot``.
+    var slots: [UInt64] = Array(repeating: TermTable.emptySlot, count: 1024)
     var pool: [UInt8] = []
     var overflowed = false
 
@@ -459,7 +529,14 @@ struct TermTable: Sendable {
     }
 
     mutating func intern(field: UInt8, bytes: UnsafeRawBufferPointer) -> Int {
-        let h = Self.hash(field: field, bytes: bytes)
+        intern(field: field, bytes: bytes, hash: Self.hash(field: field, bytes: bytes))
+    }
+
+    /// Interns a term whose ``hash(field:bytes:)`` is `h` (computed by the caller).
+    ///
+    /// A slot holds the term's hash beside its id (hash << 32 | id), so probing past other terms
+    /// reads only the slot array; a term's state and bytes are read only when the hash matches.
+    mutating func intern(field: UInt8, bytes: UnsafeRawBufferPointer, hash h: UInt32) -> Int {
         var mask = slots.count - 1
         var idx = Int(h) & mask
         let found: Int = slots.withUnsafeBufferPointer { slots in
@@ -467,11 +544,14 @@ struct TermTable: Sendable {
                 arena.withUnsafeBytes { a in
                     while true {
                         let s = slots[idx]
-                        if s < 0 { return -1 }
-                        let st = states[Int(s)]
-                        if st.hash == h && st.field == field && Int(st.length) == bytes.count {
-                            guard bytes.count > 0, let pa = a.baseAddress, let pb = bytes.baseAddress else { return Int(s) }
-                            if memcmp(pa + Int(st.start), pb, bytes.count) == 0 { return Int(s) }
+                        if s == Self.emptySlot { return -1 }
+                        if UInt32(truncatingIfNeeded: s >> 32) == h {
+                            let id = Int(UInt32(truncatingIfNeeded: s))
+                            let st = states[id]
+                            if st.field == field && Int(st.length) == bytes.count {
+                                guard bytes.count > 0, let pa = a.baseAddress, let pb = bytes.baseAddress else { return id }
+                                if memcmp(pa + Int(st.start), pb, bytes.count) == 0 { return id }
+                            }
                         }
                         idx = (idx + 1) & mask
                     }
@@ -489,18 +569,26 @@ struct TermTable: Sendable {
                                 end: head &+ UInt32(Self.sliceSize(0) - 4),
                                 lastPassage: 0, docFreq: 0, totalFreq: 0))
         if arena.count > Int(UInt32.max) { overflowed = true }
-        slots[idx] = Int32(truncatingIfNeeded: id)
+        slots[idx] = Self.slot(hash: h, id: id)
         if states.count * 2 > slots.count {
-            var newSlots = [Int32](repeating: -1, count: slots.count * 2)
+            var newSlots = [UInt64](repeating: Self.emptySlot, count: slots.count * 2)
             mask = newSlots.count - 1
             for (i, st) in states.enumerated() {
                 var j = Int(st.hash) & mask
-                while newSlots[j] >= 0 { j = (j + 1) & mask }
-                newSlots[j] = Int32(truncatingIfNeeded: i)
+                while newSlots[j] != Self.emptySlot { j = (j + 1) & mask }
+                newSlots[j] = Self.slot(hash: st.hash, id: i)
             }
             slots = newSlots
         }
         return id
+    }
+
+    /// An empty slot (no term id is 2^32 − 1: a segment holds fewer terms).
+    static let emptySlot = UInt64.max
+
+    @inline(__always)
+    static func slot(hash: UInt32, id: Int) -> UInt64 {
+        UInt64(hash) << 32 | UInt64(UInt32(truncatingIfNeeded: id))
     }
 
     private mutating func allocateSlice(level: UInt8) -> UInt32 {
@@ -511,11 +599,25 @@ struct TermTable: Sendable {
     }
 
     /// Appends one encoded posting (passage delta, frequency, position
-    /// deltas) to term `t`'s stream and updates its statistics.
-    mutating func appendPosting(_ t: Int, passage: UInt32, frequency: UInt32, encoded: [UInt8]) {
+    /// deltas), given as `head` followed by `body`, to term `t`'s stream and
+    /// updates its statistics.
+    mutating func appendPosting(_ t: Int, passage: UInt32, frequency: UInt32,
+                                head: UnsafeRawBufferPointer, body: UnsafeRawBufferPointer) {
         var st = states[t]
+        append(head, to: &st)
+        append(body, to: &st)
+        st.lastPassage = passage
+        st.docFreq &+= 1
+        st.totalFreq &+= UInt64(frequency)
+        states[t] = st
+    }
+
+    /// Appends `part` to the slice chain whose write state is `st`, allocating slices as needed.
+    @inline(__always)
+    private mutating func append(_ part: UnsafeRawBufferPointer, to st: inout TermState) {
         var done = 0
-        let n = encoded.count
+        let n = part.count
+        guard n > 0, let source = part.baseAddress else { return }
         while done < n {
             if st.pos == st.end {
                 let level = min(st.level + 1, 6)
@@ -531,18 +633,12 @@ struct TermTable: Sendable {
             }
             let chunk = min(n - done, Int(st.end &- st.pos))
             let at = Int(st.pos)
-            pool.withUnsafeMutableBufferPointer { dst in
-                encoded.withUnsafeBufferPointer { src in
-                    for k in 0..<chunk { dst[at + k] = src[done + k] }
-                }
+            pool.withUnsafeMutableBytes { destination in
+                if let d = destination.baseAddress { (d + at).copyMemory(from: source + done, byteCount: chunk) }
             }
             done += chunk
             st.pos &+= UInt32(chunk)
         }
-        st.lastPassage = passage
-        st.docFreq &+= 1
-        st.totalFreq &+= UInt64(frequency)
-        states[t] = st
     }
 
     /// Decodes term `t`'s stream into flat arrays (absolute ids and positions).

@@ -291,7 +291,7 @@ struct IndexBuilderTests {
         #expect(positions("second") == [2])
     }
 
-    /// Determinism across batches: a corpus over the 2 MB batch size (padded with blank lines, which
+    /// Determinism across batches: a corpus over the 1 MiB batch size (padded with blank lines, which
     /// cost little to analyse) gives the same files with one thread and with three.
     @Test func indexIsByteIdenticalAcrossBatches() throws {
         let scratch = try IndexScratch()
@@ -310,6 +310,28 @@ struct IndexBuilderTests {
         #expect(files[0].keys.sorted() == files[1].keys.sorted())
         for (name, bytes) in files[0] {
             #expect(files[1][name] == bytes, "\(name) differs between 1 and 3 threads")
+        }
+    }
+
+    /// Determinism when the memory budget cuts the corpus into many segments: where a segment ends
+    /// depends on the content only, not on the threads (nor on how far the allocator grew arrays).
+    @Test func manySegmentsAreByteIdenticalAcrossThreadCounts() throws {
+        let scratch = try IndexScratch()
+        for k in 0..<40 { try scratch.write("doc\(k).txt", sampleText(seed: 300 + k, paragraphs: 10)) }
+        var files: [[String: [UInt8]]] = []
+        for threads in [1, 2, 3] {
+            let index = scratch.root.appendingPathComponent("index-\(threads)")
+            var builder = scratch.builder(threads: threads, index: index)
+            builder.memoryBudget = 1 << 16
+            let summary = try builder.build()
+            #expect(summary.segments > 3)
+            files.append(try scratch.generationFiles(of: index))
+        }
+        for k in 1..<files.count {
+            #expect(files[k].keys.sorted() == files[0].keys.sorted())
+            for (name, bytes) in files[0] {
+                #expect(files[k][name] == bytes, "\(name) differs between 1 and \(k + 1) threads")
+            }
         }
     }
 

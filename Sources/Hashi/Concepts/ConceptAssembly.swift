@@ -55,11 +55,13 @@ extension IndexBuilder {
 
     /// The concept table: curated dictionaries, mined pairs above the threshold, and the
     /// background dictionaries (built-in and imported) kept to concepts with a member in the
-    /// corpus (`segments` are the build's segments, read for which terms occur); and what the
+    /// corpus (`segments` are the build's segments, read for which terms occur, and `pendingTerms`
+    /// those of one not written yet); and what the
     /// background dictionaries contributed, with timings.
     func conceptTable(dictionaries: (concepts: [Concept], fallbackTokens: CorpusPresence.FallbackTokens),
                       glosses: [MinedConcept], vocabulary: CorpusVocabulary,
-                      background: BackgroundLoad?, segments: [SegmentReader]) throws(HashiError) -> (ConceptTable, BackgroundSummary) {
+                      background: BackgroundLoad?, segments: [SegmentReader],
+                      pendingTerms: SegmentTermSet? = nil) throws(HashiError) -> (ConceptTable, BackgroundSummary) {
         // Curated concepts go in whole; imported background ones only when present.
         var curated: [Concept] = []
         var imported: [Concept] = []
@@ -90,7 +92,8 @@ extension IndexBuilder {
         func exists(_ stream: Token.Stream, _ term: String) -> Bool {
             let field = IndexField(stream).rawValue
             if let answer = known[Int(field)][term] { return answer }
-            let answer = segments.contains { $0.termInfo(field: field, term: term) != nil }
+            let answer = pendingTerms?.contains(field: field, term: term) == true
+                || segments.contains { $0.termInfo(field: field, term: term) != nil }
             known[Int(field)][term] = answer
             return answer
         }

@@ -2,29 +2,25 @@ import Foundation
 import HashiAnalysis
 import HashiConcepts
 import HashiDocuments
+import HashiIndex
 
 /// One corpus file read, decoded, split into passages and analysed, ready to be added to a segment.
-/// Tokens are packed into one byte arena so a batch of documents stays compact in memory.
+/// Each passage's tokens are grouped by term and encoded here, on the analysis thread
+/// (``PreparedPostings``), so adding the document to the segment is cheap.
 struct AnalyzedDocument {
     struct PassageEntry {
         var ordinal: UInt32
         var line: UInt32
         var byteRange: Range<Int>
         var text: String
-        /// Tokens of this passage: `tokenStarts[tokenRange]`.
-        var tokenRange: Range<Int>
     }
 
     var file: CorpusFile
     var contentHash: UInt64
     var byteCount: Int
+    /// Passage k's postings are passage k of ``postings``.
     var passages: [PassageEntry] = []
-    /// Term bytes of all tokens, back to back.
-    var arena: [UInt8] = []
-    /// Per token: where its term starts in `arena`.
-    var tokenStarts: [UInt32] = []
-    /// Per token: field << 56 | term length << 32 | position.
-    var tokenMeta: [UInt64] = []
+    var postings = PreparedPostings()
     /// Glosses mined from the document (when mining).
     var glosses: [MinedConcept] = []
     /// The document's katakana words, English runs and abbreviations (when mining).
@@ -34,15 +30,10 @@ struct AnalyzedDocument {
     /// Elasticsearch cap term length.
     static let maximumTermBytes = 255
 
-    mutating func add(_ token: Token) {
-        var term = token.term
-        term.withUTF8 { bytes in
-            guard bytes.count <= Self.maximumTermBytes else { return }
-            tokenStarts.append(UInt32(arena.count))
-            arena.append(contentsOf: bytes)
-            let field = UInt64(IndexField(token.stream).rawValue)
-            tokenMeta.append(field << 56 | UInt64(bytes.count) << 32 | UInt64(UInt32(truncatingIfNeeded: token.position)))
-        }
+    /// Adds one token of the current passage (terms over ``maximumTermBytes`` are left out).
+    mutating func add(stream: Token.Stream, term: UnsafeRawBufferPointer, position: Int) {
+        guard term.count <= Self.maximumTermBytes else { return }
+        postings.add(field: IndexField(stream).rawValue, bytes: term, position: UInt32(truncatingIfNeeded: position))
     }
 }
 
@@ -88,12 +79,11 @@ final class DocumentAnalysisWorker {
             try source.units.withUnsafeBufferPointer { (units) throws(ICUError) in
                 for passage in passages {
                     let slice = UnsafeBufferPointer(rebasing: units[passage.range])
-                    let firstToken = document.tokenStarts.count
-                    try analyzer.analyze(utf16: slice) { document.add($0) }
+                    try analyzer.analyzeTerms(utf16: slice) { document.add(stream: $0, term: $1, position: $2) }
+                    document.postings.endPassage()
                     document.passages.append(AnalyzedDocument.PassageEntry(
                         ordinal: UInt32(passage.ordinal), line: source.line(at: passage.range.lowerBound),
-                        byteRange: source.byteRange(of: passage.range), text: UTF16Conversion.string(from: slice),
-                        tokenRange: firstToken..<document.tokenStarts.count))
+                        byteRange: source.byteRange(of: passage.range), text: UTF16Conversion.string(from: slice)))
                 }
             }
             if let miner {

@@ -30,7 +30,8 @@ public struct IndexBuilder: Sendable {
     /// The longest passage, in UTF-16 code units.
     public var passageLimit: Int
     /// Threads the build uses. With one, files are analysed and added to the segment in turn; with
-    /// more, one thread adds analysed files to the segment while the others analyse the next batch.
+    /// more, one thread adds analysed files to the segment while the others analyse the next batch,
+    /// and joins them in analysing it once it is done adding.
     public var threads: Int
 
     /// Configures a build of the corpus at `corpus` into the index folder `index`.
@@ -105,7 +106,7 @@ public struct IndexBuilder: Sendable {
 
     /// Input bytes analysed per batch: bounds the memory analysed documents take before they are
     /// added to the segment.
-    static let batchBytes = 2 << 20
+    static let batchBytes = 1 << 20
 
     /// Whether the index matches the corpus (by path, size and modification time of every file,
     /// and the analyzer version).
@@ -225,18 +226,35 @@ public struct IndexBuilder: Sendable {
         do {
             outcome = try analyse(files, into: &segments, vocabularyDocuments: Self.vocabularyDocuments(files),
                                   clock: clock, progress: progress)
-            try segments.flush()
-            guard !segments.written.isEmpty else {
-                build.abandon()
-                throw HashiError.emptyCorpus(path: corpus.path, skipped: scanWarnings.count + outcome.warnings.count)
-            }
             let glosses = MinedGlosses(documents: outcome.glosses)
             let vocabularies = outcome.vocabularies
             outcome.glosses = [:]
             outcome.vocabularies = [:]
+            // With more than one thread the concept table is made and written while the last segment is:
+            // its terms are looked up in the writer's term set, the earlier segments' on disk.
+            var table: PendingConceptTable? = nil
+            if threads > 1 {
+                let written = segments.written.map(\.name)
+                let terms = segments.writer.termSet
+                let directory = build.directory
+                table = PendingConceptTable { () throws(HashiError) in
+                    let (made, summary) = try conceptTable(files: files, glosses: glosses, vocabularies: vocabularies,
+                                                           dictionaries: dictionaryMap, background: background,
+                                                           segments: written, pendingTerms: terms, in: directory)
+                    do throws(IndexError) { return (try made.write(to: directory), summary) } catch { throw .index(error) }
+                }
+            }
+            let flushed = Result { () throws(IndexError) in try segments.flush() }
+            let made = table?.wait()
+            try flushed.get()
+            guard !segments.written.isEmpty else {
+                build.abandon()
+                throw HashiError.emptyCorpus(path: corpus.path, skipped: scanWarnings.count + outcome.warnings.count)
+            }
             (extraBytes, backgroundSummary) = try writeConcepts(files: files, glosses: glosses, vocabularies: vocabularies,
                                                                 dictionaries: dictionaryMap, background: background,
-                                                                segments: segments.written.map(\.name), into: build.directory)
+                                                                segments: segments.written.map(\.name), written: made,
+                                                                into: build.directory)
             try build.commit(segments: segments.written.map(\.name),
                              metadata: metadata(seconds: clock.elapsed(), inputBytes: outcome.indexedBytes,
                                                 skipped: outcome.skipped, touched: []))
@@ -460,10 +478,13 @@ public struct IndexBuilder: Sendable {
         segments.budget = budget
         var bytesDone = 0
         let workers = try makeWorkers(vocabularyDocuments: vocabularyDocuments)
+        // This thread's own worker: once it has added a batch it helps analyse the next one.
+        let helper = threads > 1 ? try makeWorkers(vocabularyDocuments: vocabularyDocuments, count: 1).first : nil
         // Two-stage pipeline: while this thread adds batch k to the segment, the workers analyse
-        // batch k + 1.
+        // batch k + 1 (and this thread joins them when it is done adding).
         let batches = Self.batches(of: files)
         var pending = batches.first.map { startAnalysis(of: Array(files[$0]), workers: workers) }
+        if let helper, let pending { pending.help(with: helper) }
         for (k, batch) in batches.enumerated() {
             guard let current = pending else { break }
             let results = current.wait()
@@ -484,6 +505,7 @@ public struct IndexBuilder: Sendable {
             }
             bytesDone += files[batch].reduce(0) { $0 + Int($1.size) }
             SegmentSink.releaseFreedMemory()
+            if let helper, let pending { pending.help(with: helper) }
             progress?(BuildProgress(filesDone: batch.upperBound, filesTotal: files.count, bytesDone: bytesDone,
                                     bytesTotal: totalBytes, elapsed: clock.elapsed()))
         }
@@ -493,26 +515,22 @@ public struct IndexBuilder: Sendable {
     /// Writes the mined glosses and the concept table into `directory`; returns their bytes.
     /// Glosses and vocabulary are put together in corpus order, so an incremental build gives the
     /// same concept table as a full build of the same corpus. They are released before the table
-    /// is encoded (encoding takes several times the table's size for a moment).
+    /// is encoded (encoding takes several times the table's size for a moment). `written` is the
+    /// table's bytes and summary when it was made and written already, on another thread.
     private func writeConcepts(files: [CorpusFile], glosses: MinedGlosses, vocabularies: [String: CorpusVocabulary],
                                dictionaries: (concepts: [Concept], fallbackTokens: CorpusPresence.FallbackTokens),
                                background: BackgroundLoad?, segments: [String],
+                               written: Result<(Int, BackgroundSummary), HashiError>? = nil,
                                into directory: URL) throws(HashiError) -> (Int, BackgroundSummary) {
         do {
             let glossBytes = try glosses.write(to: directory)
-            var readers: [SegmentReader] = []
-            for name in segments { readers.append(try SegmentReader(directory: directory, name: name)) }
-            let (table, summary) = try { () throws(HashiError) -> (ConceptTable, BackgroundSummary) in
-                var ordered: [MinedConcept] = []
-                var vocabulary = CorpusVocabulary()
-                for file in files {
-                    if let found = glosses.documents[file.relativePath] { ordered += found }
-                    if let words = vocabularies[file.relativePath] { vocabulary.append(words) }
-                }
-                return try conceptTable(dictionaries: dictionaries, glosses: ordered, vocabulary: vocabulary,
-                                        background: background, segments: readers)
-            }()
-            readers.removeAll()
+            if let written {
+                let (tableBytes, summary) = try written.get()
+                return (glossBytes + tableBytes, summary)
+            }
+            let (table, summary) = try conceptTable(files: files, glosses: glosses, vocabularies: vocabularies,
+                                                    dictionaries: dictionaries, background: background,
+                                                    segments: segments, pendingTerms: nil, in: directory)
             return (try glossBytes + table.write(to: directory), summary)
         } catch let error as HashiError {
             throw error
@@ -521,6 +539,28 @@ public struct IndexBuilder: Sendable {
         } catch {
             throw .index(.invalidInput("\(error)"))
         }
+    }
+
+    /// The concept table of a build whose segments are `segments` (in `directory`) plus, when given,
+    /// one not written yet whose terms are `pendingTerms`.
+    private func conceptTable(files: [CorpusFile], glosses: MinedGlosses, vocabularies: [String: CorpusVocabulary],
+                              dictionaries: (concepts: [Concept], fallbackTokens: CorpusPresence.FallbackTokens),
+                              background: BackgroundLoad?, segments: [String], pendingTerms: SegmentTermSet?,
+                              in directory: URL) throws(HashiError) -> (ConceptTable, BackgroundSummary) {
+        var readers: [SegmentReader] = []
+        do {
+            for name in segments { readers.append(try SegmentReader(directory: directory, name: name)) }
+        } catch {
+            throw .index(error)
+        }
+        var ordered: [MinedConcept] = []
+        var vocabulary = CorpusVocabulary()
+        for file in files {
+            if let found = glosses.documents[file.relativePath] { ordered += found }
+            if let words = vocabularies[file.relativePath] { vocabulary.append(words) }
+        }
+        return try conceptTable(dictionaries: dictionaries, glosses: ordered, vocabulary: vocabulary,
+                                background: background, segments: readers, pendingTerms: pendingTerms)
     }
 
     /// The manifest metadata of a build.
@@ -657,9 +697,9 @@ public struct IndexBuilder: Sendable {
         return listing.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
     }
 
-    private func makeWorkers(vocabularyDocuments: Set<String>) throws(HashiError) -> [WorkerBox] {
+    private func makeWorkers(vocabularyDocuments: Set<String>, count: Int? = nil) throws(HashiError) -> [WorkerBox] {
         var workers: [WorkerBox] = []
-        for _ in 0..<max(1, threads - 1) {
+        for _ in 0..<(count ?? max(1, threads - 1)) {
             do {
                 workers.append(WorkerBox(try DocumentAnalysisWorker(passageLimit: passageLimit, mining: minesConcepts,
                                                                      vocabularyDocuments: vocabularyDocuments)))
@@ -690,8 +730,8 @@ public struct IndexBuilder: Sendable {
     /// Starts analysing `files` on all workers in the background; `wait()` returns the results in the
     /// order of `files`.
     private func startAnalysis(of files: [CorpusFile], workers: [WorkerBox]) -> PendingAnalysis {
-        let pending = PendingAnalysis(count: files.count)
-        let next = NextIndex()
+        let pending = PendingAnalysis(files: files)
+        let next = pending.next
         if threads == 1 {
             for (i, file) in files.enumerated() { pending.set(i, workers[0].worker.analyze(file)) }
             pending.finish()
@@ -713,20 +753,11 @@ public struct IndexBuilder: Sendable {
     private func add(_ document: AnalyzedDocument, to writer: inout SegmentWriter) {
         let id = writer.addDocument(path: document.file.relativePath, size: document.file.size,
                                     modified: document.file.modified, contentHash: document.contentHash)
-        document.arena.withUnsafeBytes { arena in
-            for passage in document.passages {
-                writer.addPassage(document: id, ordinal: passage.ordinal, line: passage.line,
-                                  startOffset: UInt64(passage.byteRange.lowerBound),
-                                  endOffset: UInt64(passage.byteRange.upperBound), text: passage.text)
-                for t in passage.tokenRange {
-                    let meta = document.tokenMeta[t]
-                    let start = Int(document.tokenStarts[t])
-                    let length = Int((meta >> 32) & 0xFF_FFFF)
-                    writer.addToken(field: UInt8(meta >> 56),
-                                    bytes: UnsafeRawBufferPointer(rebasing: arena[start..<(start + length)]),
-                                    position: UInt32(truncatingIfNeeded: meta))
-                }
-            }
+        for (k, passage) in document.passages.enumerated() {
+            writer.addPassage(document: id, ordinal: passage.ordinal, line: passage.line,
+                              startOffset: UInt64(passage.byteRange.lowerBound),
+                              endOffset: UInt64(passage.byteRange.upperBound), text: passage.text,
+                              postings: document.postings, passage: k)
         }
     }
 
@@ -820,6 +851,34 @@ enum ManifestKey {
     static let touched = "touched"
 }
 
+/// A concept table being made and written on its own thread: its bytes and what the background
+/// dictionaries contributed.
+private final class PendingConceptTable: @unchecked Sendable {
+    private var result: Result<(Int, BackgroundSummary), HashiError>?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ make: @escaping () throws(HashiError) -> (Int, BackgroundSummary)) {
+        let box = UncheckedBox(make)
+        Thread.detachNewThread { [self] in
+            result = Result { () throws(HashiError) in try box.value() }
+            done.signal()
+        }
+    }
+
+    /// Waits for the table (or the error making it).
+    func wait() -> Result<(Int, BackgroundSummary), HashiError> {
+        done.wait()
+        done.signal()
+        return result ?? .failure(.concepts("the concept table was not made"))
+    }
+}
+
+/// Hands a value to another thread that alone uses it from then on.
+private struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
 /// A worker handed to exactly one thread at a time by `concurrentPerform`'s iteration index.
 private final class WorkerBox: @unchecked Sendable {
     let worker: DocumentAnalysisWorker
@@ -832,8 +891,22 @@ private final class PendingAnalysis: @unchecked Sendable {
     private var storage: [Result<AnalyzedDocument, CorpusWarning>?]
     private let lock = NSLock()
     private let done = DispatchSemaphore(value: 0)
+    /// The batch's files, handed out one at a time by `next`.
+    let files: [CorpusFile]
+    let next = NextIndex()
 
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    init(files: [CorpusFile]) {
+        self.files = files
+        storage = Array(repeating: nil, count: files.count)
+    }
+
+    /// Analyses files of the batch not yet taken by another thread, on the calling thread, until
+    /// none is left (the background workers may still be finishing theirs: ``wait()`` waits).
+    func help(with worker: WorkerBox) {
+        while let i = next.take(below: files.count) {
+            set(i, worker.worker.analyze(files[i]))
+        }
+    }
 
     func set(_ index: Int, _ value: Result<AnalyzedDocument, CorpusWarning>) {
         lock.lock()

@@ -21,11 +21,15 @@ public struct DecodedText: Sendable, Hashable {
         case .utf16LittleEndian, .utf16BigEndian:
             for k in 0..<text.utf16.count { result.append(2 + 2 * k) }
         case .utf8:
-            var offset = hadByteOrderMark ? 3 : 0
-            for scalar in text.unicodeScalars {
-                result.append(offset)
-                if scalar.value > 0xFFFF { result.append(offset) }
-                offset += UTF8.width(scalar)
+            // From the UTF-8 bytes: one entry per scalar's lead byte, two for a 4-byte scalar
+            // (a surrogate pair in UTF-16).
+            let bias = hadByteOrderMark ? 3 : 0
+            var copy = text
+            copy.withUTF8 { bytes in
+                for (k, byte) in bytes.enumerated() where byte & 0xC0 != 0x80 {
+                    result.append(bias + k)
+                    if byte >= 0xF0 { result.append(bias + k) }
+                }
             }
         case .shiftJIS, .eucJP, .iso2022JP:
             result = (legacyByteOffsets ?? []).map(Int.init)

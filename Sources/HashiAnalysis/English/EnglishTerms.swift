@@ -10,14 +10,32 @@
 enum EnglishTerms {
     /// The word and (when different) the stem of the English word at `text[range]`.
     static func terms(of text: UnsafeBufferPointer<UInt16>, range: Range<Int>) -> (word: String, stem: String?) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(range.count * 3, 1)) { buffer in
-            let length = lengthWithoutPossessive(buffer, length: UTF8Encoding.encode(text, range, into: buffer))
-            let word = String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<length]), as: UTF8.self)
-            guard length > 2 else { return (word, nil) }
-            let stemLength = Porter2Stemmer.stemInPlace(UnsafeMutableBufferPointer(rebasing: buffer[0..<length]))
-            let stem = UnsafeBufferPointer(rebasing: buffer[0..<stemLength])
-            if stemLength == length && stem.elementsEqual(word.utf8) { return (word, nil) }
-            return (word, String(decoding: stem, as: UTF8.self))
+        withTerms(of: text, range: range) { word, stem in
+            (String(decoding: word, as: UTF8.self), stem.map { String(decoding: $0, as: UTF8.self) })
+        }
+    }
+
+    /// Calls `body` with the UTF-8 bytes of the word and (when different) of the stem of the English
+    /// word at `text[range]`, as ``terms(of:range:)`` gives them (valid during the call only).
+    static func withTerms<R>(of text: UnsafeBufferPointer<UInt16>, range: Range<Int>,
+                             _ body: (_ word: UnsafeRawBufferPointer, _ stem: UnsafeRawBufferPointer?) -> R) -> R {
+        let capacity = max(range.count * 3, 1)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * capacity) { buffer in
+            var valid = true
+            let length = lengthWithoutPossessive(buffer, length: UTF8Encoding.encode(text, range, into: buffer, valid: &valid))
+            let word = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buffer[0..<length]))
+            guard valid else {
+                // Unpaired surrogates (never in decoded documents): the string path repairs them.
+                var repaired = String(decoding: word, as: UTF8.self)
+                return repaired.withUTF8 { body(UnsafeRawBufferPointer($0), nil) }
+            }
+            guard length > 2 else { return body(word, nil) }
+            let stemBuffer = UnsafeMutableBufferPointer(rebasing: buffer[capacity..<(capacity + length)])
+            _ = stemBuffer.initialize(fromContentsOf: UnsafeBufferPointer(rebasing: buffer[0..<length]))
+            let stemLength = Porter2Stemmer.stemInPlace(stemBuffer)
+            let stem = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: stemBuffer[0..<stemLength]))
+            if stemLength == length && stem.elementsEqual(word) { return body(word, nil) }
+            return body(word, stem)
         }
     }
 

@@ -39,10 +39,15 @@ enum KatakanaWords {
     /// The term of the katakana word at `range`: middle dots removed, a final `ー` of a word of four
     /// or more characters dropped.
     static func term(of text: UnsafeBufferPointer<UInt16>, range: Range<Int>) -> String {
+        withTerm(of: text, range: range) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Calls `body` with the UTF-8 bytes of ``term(of:range:)`` (valid during the call only).
+    static func withTerm<R>(of text: UnsafeBufferPointer<UInt16>, range: Range<Int>, _ body: (UnsafeRawBufferPointer) -> R) -> R {
         var characters = 0
         for k in range where !isMiddleDot(text[k]) && !UTF16.isTrailSurrogate(text[k]) { characters += 1 }
         let dropLast = characters >= 4 && text[range.upperBound - 1] == prolongedSoundMark
-        return UTF8Encoding.string(text, range.lowerBound..<(range.upperBound - (dropLast ? 1 : 0)),
-                                   transform: { _, n in n }, skipping: isMiddleDot)
+        return UTF8Encoding.withBytes(text, range.lowerBound..<(range.upperBound - (dropLast ? 1 : 0)),
+                                      skipping: isMiddleDot, body)
     }
 }

@@ -2,10 +2,11 @@
 /// transcoding through `String(decoding:as: UTF16.self)`.
 enum UTF8Encoding {
     /// Writes `text[range]` as UTF-8 into `output` (which needs `3 * range.count` bytes) and returns
-    /// the number of bytes written. Units in `skipping` are left out.
+    /// the number of bytes written. Units in `skipping` are left out. An unpaired surrogate is
+    /// written as its 3-byte pattern (not valid UTF-8) and clears `valid`.
     @inline(__always)
     static func encode(_ text: UnsafeBufferPointer<UInt16>, _ range: Range<Int>,
-                       into output: UnsafeMutableBufferPointer<UInt8>,
+                       into output: UnsafeMutableBufferPointer<UInt8>, valid: inout Bool,
                        skipping skip: (UInt16) -> Bool = { _ in false }) -> Int {
         var n = 0
         var k = range.lowerBound
@@ -30,6 +31,7 @@ enum UTF8Encoding {
                 n += 4
                 k += 1
             } else {
+                if unit & 0xF800 == 0xD800 { valid = false }
                 output[n] = UInt8(0xE0 | (unit >> 12))
                 output[n + 1] = UInt8(0x80 | ((unit >> 6) & 0x3F))
                 output[n + 2] = UInt8(0x80 | (unit & 0x3F))
@@ -38,6 +40,38 @@ enum UTF8Encoding {
             k += 1
         }
         return n
+    }
+
+    /// ``encode(_:_:into:valid:skipping:)`` for callers that need not know about unpaired surrogates.
+    @inline(__always)
+    static func encode(_ text: UnsafeBufferPointer<UInt16>, _ range: Range<Int>,
+                       into output: UnsafeMutableBufferPointer<UInt8>,
+                       skipping skip: (UInt16) -> Bool = { _ in false }) -> Int {
+        var valid = true
+        return encode(text, range, into: output, valid: &valid, skipping: skip)
+    }
+
+    /// Calls `body` with `bytes` when they are valid UTF-8, else with the UTF-8 of the string
+    /// `String(decoding:as:)` makes of them (unpaired surrogates repaired as the standard library
+    /// does), so bytes handed on are always those of the token's string.
+    @inline(__always)
+    static func withValid<R>(_ bytes: UnsafeRawBufferPointer, valid: Bool, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        if valid { return body(bytes) }
+        var repaired = String(decoding: bytes, as: UTF8.self)
+        return repaired.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Calls `body` with the UTF-8 of `text[range]` (units in `skipping` left out), valid during the
+    /// call only: the bytes of the string ``string(_:_:transform:skipping:)`` would make.
+    @inline(__always)
+    static func withBytes<R>(_ text: UnsafeBufferPointer<UInt16>, _ range: Range<Int>,
+                             skipping skip: (UInt16) -> Bool = { _ in false },
+                             _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(range.count * 3, 1)) { buffer in
+            var valid = true
+            let length = encode(text, range, into: buffer, valid: &valid, skipping: skip)
+            return withValid(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buffer[0..<length])), valid: valid, body)
+        }
     }
 
     /// A string of `text[range]`, transformed in place by `transform` (which gets the UTF-8 bytes and

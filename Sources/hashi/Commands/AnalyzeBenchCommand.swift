@@ -9,8 +9,9 @@ struct AnalyzeBenchCommand: ParsableCommand {
         abstract: "Analyzer throughput (MB/s of UTF-8 input) per language, beside raw ICU word breaking.",
         discussion: """
             Reads and decodes every document of the corpus first (not timed), guesses each one's \
-            language from its scripts, then times the analyzer and ICU's bare word break iterator \
-            over the same texts, one thread, and prints the median of --runs runs.
+            language from its scripts, then times the analyzer (tokens with strings and offsets, and \
+            the term bytes indexing uses) and ICU's bare word break iterator over the same texts, \
+            one thread, and prints the median of --runs runs.
             """
     )
 
@@ -32,6 +33,8 @@ struct AnalyzeBenchCommand: ParsableCommand {
         let documents: Int
         let megabytes: Double
         let analyzerMBPerSecond: Double
+        /// The same chain handing over term bytes only (``Analyzer/analyzeTerms(utf16:_:)``, as indexing does).
+        let termsMBPerSecond: Double
         let icuWordBreakMBPerSecond: Double
         let ratio: Double
         let tokens: Int
@@ -55,6 +58,7 @@ struct AnalyzeBenchCommand: ParsableCommand {
             let megabytes = Double(texts.reduce(0) { $0 + $1.utf8.count }) / 1_000_000
             var tokens = 0
             var analyzerTimes: [Double] = []
+            var termsTimes: [Double] = []
             var baselineTimes: [Double] = []
             for _ in 0..<runs {
                 tokens = 0
@@ -63,24 +67,38 @@ struct AnalyzeBenchCommand: ParsableCommand {
                         try analyzer.analyze(text) { _ in tokens += 1 }
                     }
                 })
+                var bytes = 0
+                termsTimes.append(try Stopwatch.seconds {
+                    for text in texts {
+                        // The UTF-16 conversion is timed, as it is in `analyze`.
+                        let buffer = UTF16Conversion.codeUnits(of: text)
+                        try buffer.withUnsafeBufferPointer { units in
+                            try analyzer.analyzeTerms(utf16: units) { _, term, _ in bytes &+= term.count }
+                        }
+                    }
+                })
+                _ = bytes
                 baselineTimes.append(try Stopwatch.seconds {
                     for text in texts { _ = try baseline.countWords(in: text) }
                 })
             }
             let analyzerSpeed = megabytes / Stopwatch.median(analyzerTimes)
+            let termsSpeed = megabytes / Stopwatch.median(termsTimes)
             let baselineSpeed = megabytes / Stopwatch.median(baselineTimes)
             results.append(Figures(language: language.rawValue, documents: texts.count, megabytes: megabytes,
-                                   analyzerMBPerSecond: analyzerSpeed, icuWordBreakMBPerSecond: baselineSpeed,
+                                   analyzerMBPerSecond: analyzerSpeed, termsMBPerSecond: termsSpeed,
+                                   icuWordBreakMBPerSecond: baselineSpeed,
                                    ratio: baselineSpeed / analyzerSpeed, tokens: tokens))
         }
         if json {
             print(try JSON.line(["analyze": results]))
             return
         }
-        print("language  docs       MB  analyzer MB/s  ICU word break MB/s  ICU÷analyzer  tokens   (median of \(runs))")
+        print("language  docs       MB  analyzer MB/s  terms MB/s  ICU word break MB/s  ICU÷analyzer  tokens   (median of \(runs))")
         for r in results {
             print("\(r.language.padding(8))  \(String(r.documents).padding(5)) \(format(r.megabytes).padding(8)) "
-                  + "\(format(r.analyzerMBPerSecond).padding(14)) \(format(r.icuWordBreakMBPerSecond).padding(20)) "
+                  + "\(format(r.analyzerMBPerSecond).padding(14)) \(format(r.termsMBPerSecond).padding(11)) "
+                  + "\(format(r.icuWordBreakMBPerSecond).padding(20)) "
                   + "\(format(r.ratio).padding(13)) \(r.tokens)")
         }
     }
