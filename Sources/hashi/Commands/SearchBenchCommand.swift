@@ -42,7 +42,7 @@ struct SearchBenchCommand: ParsableCommand {
     @Flag(help: "List passages the recall scan expected but the search missed (a few per query).")
     var showMisses = false
 
-    @Option(help: "Also list the N slowest queries (keyword mode, ranked ids).")
+    @Option(help: "Also list the N slowest queries of each mode (ranked ids).")
     var slowest = 0
 
     /// The last measurement's queries, slowest first (not an argument).
@@ -81,8 +81,8 @@ struct SearchBenchCommand: ParsableCommand {
         var latency: [SearchMode: [String: Latency]] = [:]
         for mode in [SearchMode.keyword, .concept] {
             latency[mode] = try measure(list) { query in _ = try searchIndex.rankedPassages(query, mode: mode, limit: 10) }
-            if mode == .keyword {
-                for (time, query) in slowestQueries.prefix(slowest) { printError(String(format: "slow: %.3f ms  %@", time, query)) }
+            for (time, query) in slowestQueries.prefix(slowest) {
+                printError(String(format: "slow (%@): %.3f ms  %@", mode.rawValue, time, query))
             }
         }
         let full = try measure(list) { query in _ = try searchIndex.search(query, mode: .keyword, limit: 10) }
