@@ -73,11 +73,12 @@ public struct Searcher: Sendable {
             guard let root = matcher.root else { continue }
             let scoring = Scoring(bm25: bm25, matcher: matcher)
             let deleted = segment.deletedPassages
-            var p = root.advance(to: 0)
+            let excluded = matcher.excluded
+            var p = root.nextMatch(from: 0)
             while p != exhausted {
-                if deleted?.contains(p) == true || matcher.excluded.map({ $0.advance(to: p) == p }) == true {
+                if deleted?.contains(p) == true || (excluded.map { $0.advance(to: p) == p && $0.matches() } ?? false) {
                     if p == exhausted - 1 { break }
-                    p = root.advance(to: p &+ 1)
+                    p = root.nextMatch(from: p &+ 1)
                     continue
                 }
                 total += 1
@@ -86,7 +87,7 @@ public struct Searcher: Sendable {
                 let group = hasConcepts ? scoring.rankingGroup(at: p) : 0
                 pool.insert(ScoredID(id: bases[s] + p, score: score, group: group))
                 if p == exhausted - 1 { break }
-                p = root.advance(to: p + 1)
+                p = root.nextMatch(from: p + 1)
             }
         }
         // Proximity needs two clauses; explanations need a second look. Otherwise the pool is final.
@@ -115,13 +116,14 @@ public struct Searcher: Sendable {
             let matcher = try SegmentMatcher(plan: plan, reader: segment, segment: s, statistics: stats, prefixLimit: Self.prefixLimit)
             guard let root = matcher.root else { continue }
             let deleted = segment.deletedPassages
-            var p = root.advance(to: 0)
+            let excluded = matcher.excluded
+            var p = root.nextMatch(from: 0)
             while p != exhausted {
-                if deleted?.contains(p) != true, matcher.excluded.map({ $0.advance(to: p) != p }) ?? true {
+                if deleted?.contains(p) != true, !(excluded.map { $0.advance(to: p) == p && $0.matches() } ?? false) {
                     result.append(bases[s] + p)
                 }
                 if p == exhausted - 1 { break }
-                p = root.advance(to: p + 1)
+                p = root.nextMatch(from: p + 1)
             }
         }
         return result
@@ -138,7 +140,7 @@ public struct Searcher: Sendable {
             guard let root = matcher.root else { continue }
             for item in items.sorted(by: { $0.id < $1.id }) {
                 let local = item.id - bases[s]
-                guard root.advance(to: local) == local else { continue }
+                guard root.advance(to: local) == local, root.matches() else { continue }
                 var lines: [String]? = explain ? [] : nil
                 let scoring = Scoring(bm25: bm25, matcher: matcher)
                 var score = scoring.score(at: local, explanation: &lines)

@@ -18,7 +18,7 @@ struct Scoring {
                 total += conceptScore(clause, at: passage, explanation: &explanation)
                 continue
             }
-            for atom in clause.atoms where atom.node.passage == passage {
+            clause.forEachMatchingAtom(at: passage) { atom in
                 total += score(atom, at: passage, explanation: &explanation)
             }
         }
@@ -33,7 +33,7 @@ struct Scoring {
         var group = 0
         for clause in matcher.positive where clause.clause.isConcept {
             var best = Int.max
-            for atom in clause.atoms where atom.node.passage == passage {
+            clause.forEachMatchingAtom(at: passage) { atom in
                 best = min(best, atom.atom.tier.rankingGroup)
             }
             if best != Int.max { group = max(group, best) }
@@ -53,15 +53,17 @@ struct Scoring {
             var names: [String] = []
             var concept: String? = nil
         }
-        var terms: [Int: PseudoTerm] = [:]
+        // One pseudo-term per alternative: on the stack (this runs for every matching passage).
+        var single = PseudoTerm()
+        var several = clause.alternativeCount > 1 ? [PseudoTerm](repeating: PseudoTerm(), count: clause.alternativeCount) : []
         var boosts = 0.0
-        for atom in clause.atoms where atom.node.passage == passage {
-            var term = terms[atom.atom.alternative] ?? PseudoTerm()
+        clause.forEachMatchingAtom(at: passage) { atom in
+            var term = several.isEmpty ? single : several[atom.atom.alternative]
             // An atom of several words (all must match) occurs as often as its rarest word.
             var occurrences = Double.infinity
             for (k, sequences) in atom.segments.enumerated() {
                 var segment = 0.0
-                for j in sequences.indices where sequences[j].passage == passage {
+                for j in sequences.indices where sequences[j].matches(at: passage) {
                     segment += Double(sequences[j].frequency)
                     term.documentFrequency = max(term.documentFrequency, atom.segmentFrequencies[k][j])
                     if term.field == nil { term.field = atom.segmentLengthFields[k][j] }
@@ -74,15 +76,15 @@ struct Scoring {
                 term.names.append(String(format: "%@ (weight %.2f%@)", atom.atom.text, atom.atom.weight, origin))
                 term.concept = term.concept ?? atom.atom.concept
             }
-            terms[atom.atom.alternative] = term
+            if several.isEmpty { single = term } else { several[atom.atom.alternative] = term }
             // Only what the user wrote earns the whole-word bonus: members count inside the
             // pseudo-term alone, so saying a concept in two languages does not outscore saying the
             // query's term as often.
             if !atom.atom.isExpansion { boosts += boostScore(atom, at: passage, explanation: &explanation) }
         }
         var total = boosts
-        for alternative in terms.keys.sorted() {
-            guard let term = terms[alternative], let field = term.field, term.frequency > 0 else { continue }
+        func add(_ term: PseudoTerm) {
+            guard let field = term.field, term.frequency > 0 else { return }
             let length = Double(matcher.reader.fieldLength(field: field, passage: passage))
             let s = bm25.score(frequency: term.frequency, documentFrequency: term.documentFrequency, length: length, field: field)
             if explanation != nil {
@@ -90,6 +92,11 @@ struct Scoring {
                                          term.frequency, term.documentFrequency, length))
             }
             total += s
+        }
+        if several.isEmpty {
+            add(single)
+        } else {
+            for term in several { add(term) }
         }
         return total
     }
@@ -110,7 +117,7 @@ struct Scoring {
             var frequency = 0.0
             var documentFrequency = 0
             var field = QueryPlanner.Field.word
-            for j in sequences.indices where sequences[j].passage == passage {
+            for j in sequences.indices where sequences[j].matches(at: passage) {
                 frequency += Double(sequences[j].frequency)
                 documentFrequency = max(documentFrequency, atom.segmentFrequencies[k][j])
                 field = atom.segmentLengthFields[k][j]
@@ -119,7 +126,7 @@ struct Scoring {
             let length = Double(matcher.reader.fieldLength(field: field, passage: passage))
             let s = bm25.score(frequency: frequency, documentFrequency: documentFrequency, length: length, field: field)
             if explanation != nil {
-                let labels = sequences.indices.filter { sequences[$0].passage == passage }.map { atom.atom.segments[k][$0].label }
+                let labels = sequences.indices.filter { sequences[$0].matches(at: passage) }.map { atom.atom.segments[k][$0].label }
                 explanation?.append(line(s, labels.joined(separator: " | "), frequency, documentFrequency, length))
             }
             total += s
@@ -130,7 +137,7 @@ struct Scoring {
     /// The whole-word boosts of `atom` that match at `passage`.
     private func boostScore(_ atom: SegmentMatcher.AtomNodes, at passage: UInt32, explanation: inout [String]?) -> Double {
         var total = 0.0
-        for k in atom.boosts.indices where atom.boosts[k].advance(to: passage) == passage {
+        for k in atom.boosts.indices where atom.boosts[k].advance(to: passage) == passage && atom.boosts[k].matches() {
             let boost = atom.boosts[k]
             let field = atom.boostLengthFields[k]
             let length = Double(matcher.reader.fieldLength(field: field, passage: passage))
@@ -159,14 +166,14 @@ enum Proximity {
         var lists: [[UInt32]] = []
         for clause in matcher.positive {
             var positions: [UInt32] = []
-            for atom in clause.atoms where atom.node.passage == passage {
+            for atom in clause.atoms where atom.node.matches(at: passage) {
                 for (k, sequences) in atom.segments.enumerated() {
-                    for (j, node) in sequences.enumerated() where node.passage == passage
+                    for (j, node) in sequences.enumerated() where node.matches(at: passage)
                         && atom.atom.segments[k][j].lengthField != QueryPlanner.Field.bigram {
                         positions += node.occurrenceStarts()
                     }
                 }
-                for boost in atom.boosts where boost.passage == passage {
+                for boost in atom.boosts where boost.matches(at: passage) {
                     positions += boost.occurrenceStarts()
                 }
             }
