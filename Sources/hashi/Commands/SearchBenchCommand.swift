@@ -48,11 +48,14 @@ struct SearchBenchCommand: ParsableCommand {
     @Option(help: "Write each query's ranked top 10 (passage ids and scores, both modes) to this file, to compare rankings between builds.")
     var rankings: String?
 
+    @Option(help: "Measure only this mode's latency (keyword or concept; for profiling: no full search, no QPS).")
+    var only: SearchMode?
+
     /// The last measurement's queries, slowest first (not an argument).
     private var slowestQueries: [(Double, String)] = []
 
     enum CodingKeys: String, CodingKey {
-        case index, queries, runs, threads, json, noRecall, showMisses, slowest, rankings
+        case index, queries, runs, threads, json, noRecall, showMisses, slowest, rankings, only
     }
 
     struct Latency: Encodable {
@@ -84,11 +87,18 @@ struct SearchBenchCommand: ParsableCommand {
         if let rankings { try writeRankings(searchIndex, list, to: rankings) }
 
         var latency: [SearchMode: [String: Latency]] = [:]
-        for mode in [SearchMode.keyword, .concept] {
+        for mode in [SearchMode.keyword, .concept] where only == nil || only == mode {
             latency[mode] = try measure(list) { query in _ = try searchIndex.rankedPassages(query, mode: mode, limit: 10) }
             for (time, query) in slowestQueries.prefix(slowest) {
                 printError(String(format: "slow (%@): %.3f ms  %@", mode.rawValue, time, query))
             }
+        }
+        if let only {
+            for language in ["ja", "en"] {
+                guard let l = latency[only]?[language] else { continue }
+                print("\(only.rawValue.padding(8)) \(language.padding(5)) \(String(format: "%.4f", l.p50_ms).padding(8)) \(String(format: "%.4f", l.p99_ms))")
+            }
+            return
         }
         let full = try measure(list) { query in _ = try searchIndex.search(query, mode: .keyword, limit: 10) }
 
