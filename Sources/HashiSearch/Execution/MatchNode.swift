@@ -188,6 +188,9 @@ final class SequenceNode: MatchNode {
     private let slotRefs: FixedBuffer<SlotRef>
     /// Slot indices in order of rarity.
     private let rarity: FixedBuffer<Int>
+    /// `slotPositions` and `offsets` for the position check's loops.
+    private let positionLists: FixedBuffer<ListRef>
+    private let fixedOffsets: FixedBuffer<Int>
 
     init(slots: [SlotNode], offsets: [Int]) {
         self.slots = slots
@@ -197,12 +200,16 @@ final class SequenceNode: MatchNode {
         slotPositions = slots.map { _ in PositionList() }
         order = slots.indices.sorted { slots[$0].cost < slots[$1].cost }
         rarity = FixedBuffer(order)
+        positionLists = FixedBuffer(slotPositions.map(ListRef.init))
+        fixedOffsets = FixedBuffer(offsets)
         passage = slots.isEmpty || cost == 0 ? exhausted : 0
     }
 
     deinit {
         slotRefs.free()
         rarity.free()
+        positionLists.free()
+        fixedOffsets.free()
     }
 
     func advance(to target: UInt32) -> UInt32 {
@@ -230,28 +237,31 @@ final class SequenceNode: MatchNode {
             frequency = slotRefs[0].node.frequency
             return frequency > 0
         }
+        let lists = positionLists, offsets = fixedOffsets, rarity = rarity, count = slotRefs.count
         // Rarest slot first: when it has no positions (damage), nothing else is decoded.
-        for k in order {
-            slotRefs[k].node.positions(into: slotPositions[k])
-            if slotPositions[k].count == 0 {
+        for r in 0..<count {
+            let k = rarity[r]
+            let list = lists[k].node
+            slotRefs[k].node.positions(into: list)
+            if list.count == 0 {
                 frequency = 0
                 matchStarts.count = 0
                 return false
             }
         }
         matchStarts.count = 0
-        let first = slotPositions[0].buffer
+        let first = lists[0].node.buffer
         matchStarts.reserve(first.count)
         let base0 = offsets[0]
         // One cursor per slot, advanced monotonically.
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: slots.count) { cursors in
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: count) { cursors in
             cursors.initialize(repeating: 0)
             for start in first {
                 let base = Int(start) - base0
                 var all = true
-                for k in 1..<slots.count {
+                for k in 1..<count {
                     let want = base + offsets[k]
-                    let list = slotPositions[k].buffer
+                    let list = lists[k].node.buffer
                     var c = cursors[k]
                     while c < list.count && Int(list[c]) < want { c += 1 }
                     cursors[k] = c
@@ -327,7 +337,21 @@ final class ConjunctionNode: MatchNode {
 
 /// A slot referenced without retaining it (its sequence's `slots` own it).
 struct SlotRef {
-    unowned(unsafe) let node: SlotNode
+    private let reference: Unmanaged<SlotNode>
 
-    init(_ node: SlotNode) { self.node = node }
+    init(_ node: SlotNode) { reference = .passUnretained(node) }
+
+    /// The slot, borrowed for the call (no retain/release pair around it).
+    @inline(__always)
+    var node: SlotNode { reference._withUnsafeGuaranteedRef { $0 } }
+}
+
+/// A position list referenced without retaining it (its sequence's `slotPositions` own it).
+struct ListRef {
+    private let reference: Unmanaged<PositionList>
+
+    init(_ list: PositionList) { reference = .passUnretained(list) }
+
+    @inline(__always)
+    var node: PositionList { reference._withUnsafeGuaranteedRef { $0 } }
 }

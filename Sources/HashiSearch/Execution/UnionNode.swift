@@ -122,7 +122,11 @@ struct NodeRef {
 
 /// A term node referenced without retaining it (its slot's `terms` own it).
 struct TermRef {
-    unowned(unsafe) let node: TermNode
+    private let reference: Unmanaged<TermNode>
 
-    init(_ node: TermNode) { self.node = node }
+    init(_ node: TermNode) { reference = .passUnretained(node) }
+
+    /// The term node, borrowed for the call (no retain/release pair around it).
+    @inline(__always)
+    var node: TermNode { reference._withUnsafeGuaranteedRef { $0 } }
 }
