@@ -46,59 +46,66 @@ struct Scoring {
     /// the document frequency of the commonest, the length of the first matching member's field;
     /// plus the whole-word boosts of what the user wrote. The alternatives' scores add up.
     private func conceptScore(_ clause: SegmentMatcher.ClauseNodes, at passage: UInt32, explanation: inout [String]?) -> Double {
+        /// Numbers only, so that it lives on the stack: this runs for every matching passage.
         struct PseudoTerm {
             var frequency = 0.0
             var documentFrequency = 0
-            var field: UInt8? = nil
-            var names: [String] = []
-            var concept: String? = nil
+            var field: UInt8 = 0
+            var hasField = false
         }
-        // One pseudo-term per alternative: on the stack (this runs for every matching passage).
-        var single = PseudoTerm()
-        var several = clause.alternativeCount > 1 ? [PseudoTerm](repeating: PseudoTerm(), count: clause.alternativeCount) : []
-        var boosts = 0.0
-        clause.forEachMatchingAtom(at: passage) { atom in
-            var term = several.isEmpty ? single : several[atom.atom.alternative]
-            // An atom of several words (all must match) occurs as often as its rarest word.
-            var occurrences = Double.infinity
-            for (k, sequences) in atom.segments.enumerated() {
-                var segment = 0.0
-                for j in sequences.indices where sequences[j].matches(at: passage) {
-                    segment += Double(sequences[j].frequency)
-                    term.documentFrequency = max(term.documentFrequency, atom.segmentFrequencies[k][j])
-                    if term.field == nil { term.field = atom.segmentLengthFields[k][j] }
+        let count = clause.alternativeCount
+        // What the explanation names, per alternative (only when asked for).
+        var names: [[String]] = explanation != nil ? Array(repeating: [], count: count) : []
+        var concepts: [String?] = explanation != nil ? Array(repeating: nil, count: count) : []
+        return withUnsafeTemporaryAllocation(of: PseudoTerm.self, capacity: count) { terms -> Double in
+            terms.initialize(repeating: PseudoTerm())
+            var boosts = 0.0
+            clause.forEachMatchingAtom(at: passage) { atom in
+                let alternative = atom.atom.alternative
+                var term = terms[alternative]
+                // An atom of several words (all must match) occurs as often as its rarest word.
+                var occurrences = Double.infinity
+                for (k, sequences) in atom.segments.enumerated() {
+                    var segment = 0.0
+                    for j in sequences.indices where sequences[j].matches(at: passage) {
+                        segment += Double(sequences[j].frequency)
+                        term.documentFrequency = max(term.documentFrequency, atom.segmentFrequencies[k][j])
+                        if !term.hasField {
+                            term.field = atom.segmentLengthFields[k][j]
+                            term.hasField = true
+                        }
+                    }
+                    occurrences = min(occurrences, segment)
                 }
-                occurrences = min(occurrences, segment)
+                if occurrences.isFinite { term.frequency += occurrences * atom.atom.weight }
+                if explanation != nil {
+                    let origin = atom.atom.origin.map { ", \($0)" } ?? ""
+                    names[alternative].append(String(format: "%@ (weight %.2f%@)", atom.atom.text, atom.atom.weight, origin))
+                    concepts[alternative] = concepts[alternative] ?? atom.atom.concept
+                }
+                terms[alternative] = term
+                // Only what the user wrote earns the whole-word bonus: members count inside the
+                // pseudo-term alone, so saying a concept in two languages does not outscore saying the
+                // query's term as often.
+                if !atom.atom.isExpansion { boosts += boostScore(atom, at: passage, explanation: &explanation) }
             }
-            if occurrences.isFinite { term.frequency += occurrences * atom.atom.weight }
-            if explanation != nil {
-                let origin = atom.atom.origin.map { ", \($0)" } ?? ""
-                term.names.append(String(format: "%@ (weight %.2f%@)", atom.atom.text, atom.atom.weight, origin))
-                term.concept = term.concept ?? atom.atom.concept
+            var total = boosts
+            for alternative in 0..<count {
+                let term = terms[alternative]
+                guard term.hasField, term.frequency > 0 else { continue }
+                let field = term.field
+                let length = Double(matcher.reader.fieldLength(field: field, passage: passage))
+                let s = bm25.score(frequency: term.frequency, documentFrequency: term.documentFrequency, length: length, field: field)
+                if explanation != nil {
+                    explanation?.append(line(s, "concept \(concepts[alternative] ?? "?") as one term, matched by "
+                                                + names[alternative].joined(separator: " + "),
+                                             term.frequency, term.documentFrequency, length))
+                }
+                total += s
             }
-            if several.isEmpty { single = term } else { several[atom.atom.alternative] = term }
-            // Only what the user wrote earns the whole-word bonus: members count inside the
-            // pseudo-term alone, so saying a concept in two languages does not outscore saying the
-            // query's term as often.
-            if !atom.atom.isExpansion { boosts += boostScore(atom, at: passage, explanation: &explanation) }
+            terms.deinitialize()
+            return total
         }
-        var total = boosts
-        func add(_ term: PseudoTerm) {
-            guard let field = term.field, term.frequency > 0 else { return }
-            let length = Double(matcher.reader.fieldLength(field: field, passage: passage))
-            let s = bm25.score(frequency: term.frequency, documentFrequency: term.documentFrequency, length: length, field: field)
-            if explanation != nil {
-                explanation?.append(line(s, "concept \(term.concept ?? "?") as one term, matched by " + term.names.joined(separator: " + "),
-                                         term.frequency, term.documentFrequency, length))
-            }
-            total += s
-        }
-        if several.isEmpty {
-            add(single)
-        } else {
-            for term in several { add(term) }
-        }
-        return total
     }
 
     private func score(_ atom: SegmentMatcher.AtomNodes, at passage: UInt32, explanation: inout [String]?) -> Double {
