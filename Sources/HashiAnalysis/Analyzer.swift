@@ -17,7 +17,7 @@
 public final class Analyzer {
     /// Identifies the analysis chain; an index records it, and an index built by a different chain
     /// (or a different ICU, whose segmentation data may differ) must be rebuilt.
-    public static var version: String { "hashi-analyzer-4 (icu \(ICU.version), words+porter2 stems, katakana-stem-4, bigrams)" }
+    public static var version: String { "hashi-analyzer-5 (icu \(ICU.version), words+porter2 stems, katakana-stem-4, bigrams)" }
 
     private let words: BreakIterator
 
@@ -119,15 +119,16 @@ public final class Analyzer {
 
         try words.segments(of: text) { start, end, status in
             guard status >= 100 && status < 500 else { return }
-            // Cut the segment where the script group changes, and at dots and colons inside it
-            // (`file.txt`, `std::io`, `3.14` are several words, so a whole-word search finds `file`
-            // in `file.txt`; a query with the dot matches them as a phrase). Katakana pieces are
+            // Cut the segment where the script group changes, and at dots, colons and at signs
+            // inside it (`file.txt`, `std::io`, `3.14`, `user@host` are several words, so a
+            // whole-word search finds `file` in `file.txt` and `user` in `user@host`; a query with
+            // the separator matches them as a phrase). Katakana pieces are
             // covered by the katakana words found from the characters.
             var pieceStart = start
             var pieceGroup: UInt8 = 0
             var k = start
             while k <= end {
-                let isSeparator = k < end && (text[k] == 0x2E || text[k] == 0x3A)
+                let isSeparator = k < end && (text[k] == 0x2E || text[k] == 0x3A || text[k] == 0x40)
                 let group: UInt8 = k < end && !isSeparator ? CharacterClass.group(classes[k]) : 255
                 if k == end || isSeparator || (group != 0 && pieceGroup != 0 && group != pieceGroup) {
                     if pieceGroup != 0 && pieceGroup != 3 {

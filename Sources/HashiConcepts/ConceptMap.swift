@@ -520,25 +520,27 @@ public struct ConceptMap: Sendable, Hashable, Codable {
 
     private func expansions(ofConcepts indices: [Int], lookedUp key: ConceptKey, stems: ConceptKey) -> [ConceptExpansion] {
         var best: [ConceptKey: ConceptExpansion] = [:]
-        func better(_ a: ConceptExpansion, than b: ConceptExpansion) -> Bool {
-            a.tier != b.tier ? a.tier < b.tier : a.confidence > b.confidence
-        }
         for index in indices {
             let concept = concepts[index]
             // The looked-up term's own memberships here that trigger the concept.
             let own = concept.members.filter { $0.role.triggers && ($0.key == key || $0.stems == stems || $0.stems == key) }
             guard !own.isEmpty else { continue }
             for member in concept.members where member.role.expands && member.key != key {
-                // The best link from one of the term's memberships to this one.
+                // The best link from one of the term's memberships to this one (compared before an
+                // expansion is built: a common key meets the same member through many concepts).
+                var link: (confidence: Double, tier: ConceptSource.Tier)? = nil
                 for mine in own {
                     var confidence = min(mine.confidence, member.confidence)
                     if let a = mine.form, let b = member.form, a.isOtherLexeme(than: b) { confidence *= Self.synonymFactor }
-                    let candidate = ConceptExpansion(key: member.key, text: member.text, kind: member.kind,
-                                                     confidence: confidence, tier: max(mine.source.tier, member.source.tier),
-                                                     member: member)
-                    if let existing = best[member.key], !better(candidate, than: existing) { continue }
-                    best[member.key] = candidate
+                    let tier = max(mine.source.tier, member.source.tier)
+                    if let l = link, !(tier != l.tier ? tier < l.tier : confidence > l.confidence) { continue }
+                    link = (confidence, tier)
                 }
+                guard let link else { continue }
+                if let existing = best[member.key],
+                   !(link.tier != existing.tier ? link.tier < existing.tier : link.confidence > existing.confidence) { continue }
+                best[member.key] = ConceptExpansion(key: member.key, text: member.text, kind: member.kind,
+                                                    confidence: link.confidence, tier: link.tier, member: member)
             }
         }
         return best.values.sorted { a, b in

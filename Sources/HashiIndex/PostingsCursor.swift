@@ -260,32 +260,53 @@ public struct PostingsCursor: @unchecked Sendable {
     public mutating func positions(into buffer: inout [UInt32]) {
         buffer.removeAll(keepingCapacity: true)
         guard readCount > 0, passage != Self.exhausted else { return }
+        let count = Int(frequency)
+        buffer.reserveCapacity(count)
+        var written = 0
+        buffer.append(contentsOf: repeatElement(0, count: count))
+        buffer.withUnsafeMutableBufferPointer { out in
+            guard let base = out.baseAddress else { return }
+            written = positions(writingTo: base)
+        }
+        if written != count { buffer.removeAll(keepingCapacity: true) }
+    }
+
+    /// Writes the positions of the current passage, ascending, to `out`, which must have room for
+    /// ``frequency`` values, and returns how many were written: ``frequency``, or 0 at the end or on
+    /// damage. Allocates nothing.
+    public mutating func positions(writingTo out: UnsafeMutablePointer<UInt32>) -> Int {
+        guard readCount > 0, passage != Self.exhausted else { return 0 }
         let bs = BitPacking.blockSize
         var i = posIndex
         let end = posIndex + Int(frequency)
+        var n = 0
         var value: UInt32 = 0
         var first = true
         // The block of the posting's first position; restored at the end so that
         // a repeated call (or the next posting) can start there.
-        var anchor: (Int, Int)? = nil
+        var anchorBlock = -1
+        var anchorOffset = 0
         defer {
-            if let (b, o) = anchor {
-                posBlock = b
-                posBlockOffset = o
+            if anchorBlock >= 0 {
+                posBlock = anchorBlock
+                posBlockOffset = anchorOffset
             }
         }
         while i < end {
             let b = i / bs
             if b < fullPosBlocks {
                 while posBlock < b {
-                    guard let w = pos.u8(posBlockOffset), w <= 32 else { return fail(&buffer) }
+                    guard let w = pos.u8(posBlockOffset), w <= 32 else { return 0 }
                     posBlockOffset += 1 + BitPacking.byteCount(Int(w))
                     posBlock += 1
                 }
                 guard posBlock == b, let w = pos.u8(posBlockOffset), w <= 32,
                       pos.contains(posBlockOffset + 1, BitPacking.byteCount(Int(w)) + 8),
-                      let base = pos.bytes.baseAddress else { return fail(&buffer) }
-                if anchor == nil { anchor = (posBlock, posBlockOffset) }
+                      let base = pos.bytes.baseAddress else { return 0 }
+                if anchorBlock < 0 {
+                    anchorBlock = posBlock
+                    anchorOffset = posBlockOffset
+                }
                 let packed = UnsafeRawPointer(base + posBlockOffset + 1)
                 let bits = Int(w)
                 let stop = min(end, (b + 1) * bs)
@@ -293,13 +314,14 @@ public struct PostingsCursor: @unchecked Sendable {
                     let d = BitPacking.unpack(packed, k - b * bs, bits)
                     value = first ? d : value &+ d
                     first = false
-                    buffer.append(value)
+                    out[n] = value
+                    n += 1
                 }
                 i = stop
             } else {
                 if tailIndex < 0 || tailIndex > i {
                     while posBlock < fullPosBlocks {
-                        guard let w = pos.u8(posBlockOffset), w <= 32 else { return fail(&buffer) }
+                        guard let w = pos.u8(posBlockOffset), w <= 32 else { return 0 }
                         posBlockOffset += 1 + BitPacking.byteCount(Int(w))
                         posBlock += 1
                     }
@@ -310,23 +332,21 @@ public struct PostingsCursor: @unchecked Sendable {
                 let bytes = pos.bytes
                 var o = tailOffset
                 while tailIndex < i {
-                    guard o >= 0, o < bytes.count else { return fail(&buffer) }
+                    guard o >= 0, o < bytes.count else { return 0 }
                     if bytes[o] < 0x80 { tailIndex += 1 }
                     o += 1
                 }
                 tailOffset = o
                 for _ in i..<end {
-                    guard let d = pos.varint32(&o) else { return fail(&buffer) }
+                    guard let d = pos.varint32(&o) else { return 0 }
                     value = first ? d : value &+ d
                     first = false
-                    buffer.append(value)
+                    out[n] = value
+                    n += 1
                 }
                 i = end
             }
         }
-    }
-
-    private func fail(_ buffer: inout [UInt32]) {
-        buffer.removeAll(keepingCapacity: true)
+        return n
     }
 }

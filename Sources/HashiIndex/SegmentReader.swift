@@ -374,7 +374,11 @@ public final class SegmentReader: @unchecked Sendable {
 
     /// Looks up a term given as bytes.
     public func termInfo<C: Collection>(field: UInt8, term: C) -> TermInfo? where C.Element == UInt8 {
-        let key = Array(term)
+        termInfo(field: field, term: Array(term))
+    }
+
+    /// Looks up a term by decoding the dictionary block that may hold it (any length).
+    func termInfoScanning(field: UInt8, term key: [UInt8]) -> TermInfo? {
         guard let d = dictionaries[Int(field)], d.blockCount > 0 else { return nil }
         var it = TermIterator(reader: self, dictionary: d, block: startBlock(d, key: key), prefix: [])
         while let (bytes, info) = it.nextRaw() {
@@ -388,7 +392,8 @@ public final class SegmentReader: @unchecked Sendable {
 
     /// Looks up a term given as a string (its UTF-8 bytes).
     public func termInfo(field: UInt8, term: String) -> TermInfo? {
-        termInfo(field: field, term: Array(term.utf8))
+        var term = term
+        return term.withUTF8 { termInfo(field: field, key: UnsafeRawBufferPointer($0)) }
     }
 
     /// The terms of `field` that start with `prefix`, in ascending byte order.

@@ -44,4 +44,13 @@ struct EnglishTests {
         #expect(tokens.map(\.position) == [0, 1])
         #expect(tokens.map { ($0.start, $0.end) }.elementsEqual([(0, 8), (9, 10)], by: ==))
     }
+
+    @Test func atSignsInsideWordsSplitThem() throws {
+        // ICU keeps `user@example` as one word; whole-word search (and the anchors' ground truth)
+        // treat `@` as a separator.
+        #expect(try terms("mail user@example.com now") == ["mail", "user", "example", "com", "now"])
+        let tokens = try Analyzer().tokens(of: "a@b").filter { $0.stream == .word }
+        #expect(tokens.map(\.position) == [0, 1])
+        #expect(tokens.map { ($0.start, $0.end) }.elementsEqual([(0, 1), (2, 3)], by: ==))
+    }
 }

@@ -21,6 +21,30 @@ private func sortedUnique(_ terms: [[UInt8]]) -> [[UInt8]] {
 }
 
 @Suite struct DictionaryTests {
+    /// Terms longer than the in-place lookup's buffer, sharing long prefixes, and short ones
+    /// between them: the in-place lookup agrees with decoding the block.
+    @Test func inPlaceLookupAgreesWithScanningForLongTerms() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let long = SegmentReader.inPlaceTermLimit
+        var terms: [[UInt8]] = []
+        for k in 0..<40 {
+            let stem = [UInt8](repeating: UInt8(ascii: "a"), count: long - 3 + k % 7)
+            terms.append(stem + Array("\(k)".utf8))
+            terms.append(Array("b\(k)".utf8))
+        }
+        let sorted = sortedUnique(terms)
+        let r = try segment(terms: sorted, in: dir)
+        for t in sorted {
+            #expect(r.termInfo(field: 0, term: t) == r.termInfoScanning(field: 0, term: t))
+            #expect(r.termInfo(field: 0, term: t) != nil)
+        }
+        for probe in [[UInt8](repeating: UInt8(ascii: "a"), count: long), Array("b".utf8), Array("azz".utf8),
+                      [UInt8](repeating: UInt8(ascii: "a"), count: long + 40)] {
+            #expect(r.termInfo(field: 0, term: probe) == r.termInfoScanning(field: 0, term: probe))
+        }
+    }
+
     @Test(arguments: [1, 31, 32, 33, 63, 64, 65, 200])
     func exactLookupAcrossBlockBoundaries(count: Int) throws {
         let dir = try TempDir()

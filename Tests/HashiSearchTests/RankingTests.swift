@@ -30,6 +30,18 @@ struct TopKTests {
         }
     }
 
+    @Test func acceptsSaysWhetherAnInsertWouldKeepTheItem() async {
+        await propertyCheck(count: 200, input: Gen.int(in: 0...6).array(of: 0...60), Gen.int(in: 0...20)) { scores, k in
+            var top = TopK(k)
+            for (id, score) in scores.enumerated() {
+                let item = ScoredID(id: UInt32(id), score: Double(score))
+                let accepted = top.accepts(item)
+                top.insert(item)
+                #expect(accepted == top.heap.contains { $0.id == item.id })
+            }
+        }
+    }
+
     @Test func zeroKeepsNothing() {
         var top = TopK(0)
         top.insert(ScoredID(id: 1, score: 5))

@@ -25,6 +25,8 @@ public final class SearchIndex: Sendable {
     public let concepts: ConceptTable?
     /// The katakana words of the index, spelled out once on the first concept query.
     private let loanwords: LoanwordCache
+    /// Concept expansion's plans and lookups, kept while the index is open.
+    private let conceptPlans = ConceptPlanCache()
 
     /// Opens the index at `url`.
     /// - Throws: ``HashiError`` when there is no index, it is damaged or of another format, or it
@@ -168,7 +170,7 @@ extension SearchIndex {
         guard mode == .concept, let table = concepts else { return QueryPlanner(analyzer: analyzer, mode: mode) }
         let index: LoanwordIndex
         do { index = try loanwords.index() } catch { throw .analysisFailed(error.description) }
-        return QueryPlanner(analyzer: analyzer, mode: mode, concepts: ConceptContext(map: table.map, loanwords: index))
+        return QueryPlanner(analyzer: analyzer, mode: mode, concepts: ConceptContext(map: table.map, loanwords: index, cache: conceptPlans))
     }
 }
 

@@ -1,35 +1,58 @@
 import HashiIndex
 
-/// A node of the match tree over one segment: iterates the passages it matches, in ascending order.
+/// A node of the match tree over one segment, iterated in two phases (as Lucene's two-phase
+/// iterators): `advance(to:)` moves to the next passage where the node *may* match, judged on
+/// passage ids alone (cheap: postings intersections and unions); ``matches()`` then verifies that
+/// passage (phrase and bigram-chain positions), once, and only where the caller needs to know.
 ///
-/// `advance(to:)` never moves backwards; ``exhausted`` marks the end. After a node stands on a
-/// passage, ``frequency`` and ``wordPositions`` describe the match there.
+/// `advance(to:)` never moves backwards; ``exhausted`` marks the end. After ``matches()`` returned
+/// true on a passage, ``SequenceNode/frequency`` and the positions describe the match there.
 protocol MatchNode: AnyObject {
     /// The current passage, or ``exhausted``.
     var passage: UInt32 { get }
-    /// Moves to the first matching passage ≥ `target` and returns it (or ``exhausted``).
+    /// Moves to the first passage ≥ `target` where the node may match, and returns it (or
+    /// ``exhausted``). Every passage where the node matches is such a candidate.
     func advance(to target: UInt32) -> UInt32
+    /// Whether the node really matches at its current passage (verified once per passage).
+    func matches() -> Bool
     /// An upper bound of the passages this node matches (to order intersections cheapest first).
     var cost: Int { get }
+}
+
+extension MatchNode {
+    /// Whether the node stands on `p` and really matches there.
+    @inline(__always)
+    func matches(at p: UInt32) -> Bool { passage == p && p != exhausted && matches() }
+
+    /// Moves to the first passage ≥ `target` where the node really matches, and returns it (or
+    /// ``exhausted``).
+    func nextMatch(from target: UInt32) -> UInt32 {
+        var p = advance(to: target)
+        while p != exhausted && !matches() {
+            if p == exhausted - 1 { return exhausted }
+            p = advance(to: p + 1)
+        }
+        return p
+    }
 }
 
 /// The end of iteration.
 let exhausted: UInt32 = PostingsCursor.exhausted
 
-/// The first passage ≥ `target` on which all nodes stand, moving them there, or ``exhausted``:
-/// `advance(k, p)` moves node k to its first passage ≥ p; the cheapest node, `order[0]`, leads
-/// and the others skip ahead to it.
+/// The first passage ≥ `target` on which all `count` nodes stand, moving them there, or
+/// ``exhausted``: `advance(k, p)` moves the k-th node (in order of rarity) to its first passage ≥ p;
+/// the cheapest node, 0, leads and the others skip ahead to it.
 @inline(__always)
-func firstCommonPassage(order: [Int], from target: UInt32, advance: (Int, UInt32) -> UInt32) -> UInt32 {
-    var candidate = advance(order[0], target)
+func firstCommonPassage(count: Int, from target: UInt32, advance: (Int, UInt32) -> UInt32) -> UInt32 {
+    var candidate = advance(0, target)
     var agreed = false
     while !agreed {
         if candidate == exhausted { return exhausted }
         agreed = true
-        for k in order.dropFirst() {
+        for k in 1..<count {
             let p = advance(k, candidate)
             if p != candidate {
-                candidate = advance(order[0], p)
+                candidate = advance(0, p)
                 agreed = false
                 break
             }
@@ -52,7 +75,7 @@ func lowestPassage(count: Int, advance: (Int) -> UInt32) -> UInt32 {
 
 /// One term's postings.
 final class TermNode: MatchNode {
-    private var cursor: PostingsCursor
+    @exclusivity(unchecked) private var cursor: PostingsCursor
     let cost: Int
     private(set) var passage: UInt32 = 0
     private var started = false
@@ -71,9 +94,19 @@ final class TermNode: MatchNode {
         return passage
     }
 
+    func matches() -> Bool { true }
+
     var frequency: UInt32 { cursor.frequency }
 
     func positions(into buffer: inout [UInt32]) { cursor.positions(into: &buffer) }
+
+    /// Appends the positions in the current passage to `list`.
+    @inline(__always)
+    func appendPositions(to list: PositionList) {
+        let f = Int(cursor.frequency)
+        list.reserve(f)
+        list.count += cursor.positions(writingTo: list.base + list.count)
+    }
 }
 
 /// A slot: the union of its alternatives' postings; positions are the merged positions.
@@ -81,118 +114,163 @@ final class SlotNode: MatchNode {
     let terms: [TermNode]
     let cost: Int
     private(set) var passage: UInt32 = 0
-    private var scratch: [UInt32] = []
+
+    /// The terms without reference counting (`terms` owns them).
+    private let refs: FixedBuffer<TermRef>
 
     init(_ terms: [TermNode]) {
         self.terms = terms
+        refs = FixedBuffer(terms.map(TermRef.init))
         cost = terms.reduce(0) { $0 + $1.cost }
         passage = terms.isEmpty || cost == 0 ? exhausted : 0
     }
 
+    deinit { refs.free() }
+
     func advance(to target: UInt32) -> UInt32 {
         if passage == exhausted { return exhausted }
-        passage = lowestPassage(count: terms.count) { terms[$0].advance(to: target) }
+        if refs.count == 1 {
+            passage = refs[0].node.advance(to: target)
+            return passage
+        }
+        passage = lowestPassage(count: refs.count) { refs[$0].node.advance(to: target) }
         return passage
     }
+
+    func matches() -> Bool { true }
 
     /// Occurrences of the slot in the current passage: those of its most frequent alternative (a
     /// word and its stem stand at the same positions; summing them would count a word twice).
     var frequency: UInt32 {
-        terms.reduce(0) { max($0, $1.passage == passage ? $1.frequency : 0) }
+        var best: UInt32 = 0
+        for k in 0..<refs.count where refs[k].node.passage == passage { best = max(best, refs[k].node.frequency) }
+        return best
     }
 
     /// The sorted positions of the alternatives in the current passage.
     func positions(into buffer: inout [UInt32]) {
-        if terms.count == 1 {
-            terms[0].positions(into: &buffer)
-            return
+        let list = PositionList()
+        positions(into: list)
+        buffer = list.array
+    }
+
+    /// Replaces `list`'s contents with the sorted positions of the alternatives in the current passage.
+    func positions(into list: PositionList) {
+        list.count = 0
+        var contributing = 0
+        for k in 0..<refs.count where refs[k].node.passage == passage {
+            refs[k].node.appendPositions(to: list)
+            contributing += 1
         }
-        buffer.removeAll(keepingCapacity: true)
-        // Work on a local array: in-out access to a stored property of a class is checked for
-        // exclusivity at run time on every call.
-        var local: [UInt32] = []
-        swap(&local, &scratch)
-        for term in terms where term.passage == passage {
-            term.positions(into: &local)
-            buffer.append(contentsOf: local)
-        }
-        swap(&local, &scratch)
-        buffer.sort()
+        if contributing > 1 { list.sort() }
     }
 }
 
 /// Slots at fixed relative offsets: a single term, or a phrase whose terms must be adjacent.
+/// The approximation is the intersection of the slots' passages; ``matches()`` checks positions.
 final class SequenceNode: MatchNode {
     let slots: [SlotNode]
     let offsets: [Int]
     let cost: Int
     private(set) var passage: UInt32 = 0
-    /// Phrase occurrences in the current passage.
+    /// Phrase occurrences in the current passage (valid once ``matches()`` said true).
     private(set) var frequency: UInt32 = 0
     /// Positions (in the sequence's field) where the occurrences start.
-    private(set) var matchStarts: [UInt32] = []
-    private var slotPositions: [[UInt32]]
+    private let matchStarts = PositionList()
+    private let slotPositions: [PositionList]
     /// Slots in order of rarity, for intersection.
     private let order: [Int]
+    /// The passage last verified, and the verdict.
+    private var checkedPassage = exhausted
+    private var checkedResult = false
+
+    /// The slots without reference counting (`slots` owns them), and their positions' buffers.
+    private let slotRefs: FixedBuffer<SlotRef>
+    /// Slot indices in order of rarity.
+    private let rarity: FixedBuffer<Int>
+    /// `slotPositions` and `offsets` for the position check's loops.
+    private let positionLists: FixedBuffer<ListRef>
+    private let fixedOffsets: FixedBuffer<Int>
 
     init(slots: [SlotNode], offsets: [Int]) {
         self.slots = slots
+        slotRefs = FixedBuffer(slots.map(SlotRef.init))
         self.offsets = offsets
         cost = slots.map(\.cost).min() ?? 0
-        slotPositions = Array(repeating: [], count: slots.count)
+        slotPositions = slots.map { _ in PositionList() }
         order = slots.indices.sorted { slots[$0].cost < slots[$1].cost }
+        rarity = FixedBuffer(order)
+        positionLists = FixedBuffer(slotPositions.map(ListRef.init))
+        fixedOffsets = FixedBuffer(offsets)
         passage = slots.isEmpty || cost == 0 ? exhausted : 0
+    }
+
+    deinit {
+        slotRefs.free()
+        rarity.free()
+        positionLists.free()
+        fixedOffsets.free()
     }
 
     func advance(to target: UInt32) -> UInt32 {
         if passage == exhausted { return exhausted }
-        var target = target
-        while true {
-            let candidate = firstCommonPassage(order: order, from: target) { slots[$0].advance(to: $1) }
-            if candidate == exhausted { passage = exhausted; return exhausted }
-            passage = candidate
-            if checkPositions() { return passage }
-            target = candidate &+ 1
-            if target == exhausted { passage = exhausted; return exhausted }
+        if slotRefs.count == 1 {
+            passage = slotRefs[0].node.advance(to: target)
+        } else {
+            let refs = slotRefs, rarity = rarity
+            passage = firstCommonPassage(count: refs.count, from: target) { refs[rarity[$0]].node.advance(to: $1) }
         }
+        return passage
+    }
+
+    func matches() -> Bool {
+        if passage == exhausted { return false }
+        if checkedPassage == passage { return checkedResult }
+        checkedPassage = passage
+        checkedResult = checkPositions()
+        return checkedResult
     }
 
     /// Counts the occurrences where every slot stands at its offset from the first.
     private func checkPositions() -> Bool {
-        if slots.count == 1 {
-            frequency = slots[0].frequency
+        if slotRefs.count == 1 {
+            frequency = slotRefs[0].node.frequency
             return frequency > 0
         }
-        // Local copies: in-out access to a class's stored property is checked at run time.
-        var lists: [[UInt32]] = []
-        var starts: [UInt32] = []
-        swap(&lists, &slotPositions)
-        swap(&starts, &matchStarts)
-        defer {
-            swap(&lists, &slotPositions)
-            swap(&starts, &matchStarts)
-        }
-        for k in slots.indices { slots[k].positions(into: &lists[k]) }
-        starts.removeAll(keepingCapacity: true)
-        lists.withUnsafeBufferPointer { lists in
-            offsets.withUnsafeBufferPointer { offsets in
-                var cursors = [Int](repeating: 0, count: lists.count)
-                for start in lists[0] {
-                    let base = Int(start) - offsets[0]
-                    var all = true
-                    for k in 1..<lists.count {
-                        let want = base + offsets[k]
-                        var c = cursors[k]
-                        let list = lists[k]
-                        while c < list.count && Int(list[c]) < want { c += 1 }
-                        cursors[k] = c
-                        if c >= list.count || Int(list[c]) != want { all = false; break }
-                    }
-                    if all { starts.append(UInt32(base)) }
-                }
+        let lists = positionLists, offsets = fixedOffsets, rarity = rarity, count = slotRefs.count
+        // Rarest slot first: when it has no positions (damage), nothing else is decoded.
+        for r in 0..<count {
+            let k = rarity[r]
+            let list = lists[k].node
+            slotRefs[k].node.positions(into: list)
+            if list.count == 0 {
+                frequency = 0
+                matchStarts.count = 0
+                return false
             }
         }
-        frequency = UInt32(starts.count)
+        matchStarts.count = 0
+        let first = lists[0].node.buffer
+        matchStarts.reserve(first.count)
+        let base0 = offsets[0]
+        // One cursor per slot, advanced monotonically.
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: count) { cursors in
+            cursors.initialize(repeating: 0)
+            for start in first {
+                let base = Int(start) - base0
+                var all = true
+                for k in 1..<count {
+                    let want = base + offsets[k]
+                    let list = lists[k].node.buffer
+                    var c = cursors[k]
+                    while c < list.count && Int(list[c]) < want { c += 1 }
+                    cursors[k] = c
+                    if c >= list.count || Int(list[c]) != want { all = false; break }
+                }
+                if all { matchStarts.append(UInt32(truncatingIfNeeded: base)) }
+            }
+        }
+        frequency = UInt32(matchStarts.count)
         return frequency > 0
     }
 
@@ -203,7 +281,7 @@ final class SequenceNode: MatchNode {
             slots[0].positions(into: &buffer)
             return buffer
         }
-        return matchStarts
+        return matchStarts.array
     }
 }
 
@@ -213,36 +291,67 @@ final class ConjunctionNode: MatchNode {
     let cost: Int
     private(set) var passage: UInt32 = 0
     private let order: [Int]
+    private var checkedPassage = exhausted
+    private var checkedResult = false
+
+    /// The children without reference counting (`children` owns them), and their indices in
+    /// order of rarity.
+    private let refs: FixedBuffer<NodeRef>
+    private let rarity: FixedBuffer<Int>
 
     init(_ children: [MatchNode]) {
         self.children = children
+        refs = FixedBuffer(children.map(NodeRef.init))
         cost = children.map(\.cost).min() ?? 0
         order = children.indices.sorted { children[$0].cost < children[$1].cost }
+        rarity = FixedBuffer(order)
         passage = children.isEmpty || cost == 0 ? exhausted : 0
+    }
+
+    deinit {
+        refs.free()
+        rarity.free()
     }
 
     func advance(to target: UInt32) -> UInt32 {
         if passage == exhausted { return exhausted }
-        passage = firstCommonPassage(order: order, from: target) { children[$0].advance(to: $1) }
+        let refs = refs, rarity = rarity
+        passage = firstCommonPassage(count: refs.count, from: target) { refs[rarity[$0]].node.advance(to: $1) }
         return passage
+    }
+
+    /// Every child verified, rarest first.
+    func matches() -> Bool {
+        if passage == exhausted { return false }
+        if checkedPassage == passage { return checkedResult }
+        checkedPassage = passage
+        var all = true
+        for k in 0..<refs.count where !refs[rarity[k]].node.matches() {
+            all = false
+            break
+        }
+        checkedResult = all
+        return checkedResult
     }
 }
 
-/// Passages matched by any child.
-final class UnionNode: MatchNode {
-    let children: [MatchNode]
-    let cost: Int
-    private(set) var passage: UInt32 = 0
+/// A slot referenced without retaining it (its sequence's `slots` own it).
+struct SlotRef {
+    private let reference: Unmanaged<SlotNode>
 
-    init(_ children: [MatchNode]) {
-        self.children = children
-        cost = children.reduce(0) { $0 + $1.cost }
-        passage = children.isEmpty || cost == 0 ? exhausted : 0
-    }
+    init(_ node: SlotNode) { reference = .passUnretained(node) }
 
-    func advance(to target: UInt32) -> UInt32 {
-        if passage == exhausted { return exhausted }
-        passage = lowestPassage(count: children.count) { children[$0].advance(to: target) }
-        return passage
-    }
+    /// The slot, borrowed for the call (no retain/release pair around it).
+    @inline(__always)
+    var node: SlotNode { reference._withUnsafeGuaranteedRef { $0 } }
+}
+
+/// A position list referenced without retaining it (its sequence's `slotPositions` own it).
+struct ListRef {
+    private let reference: Unmanaged<PositionList>
+
+    init(_ list: PositionList) { reference = .passUnretained(list) }
+
+    @inline(__always)
+    var node: PositionList { reference._withUnsafeGuaranteedRef { $0 } }
 }

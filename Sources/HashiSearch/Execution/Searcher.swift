@@ -68,29 +68,47 @@ public struct Searcher: Sendable {
         var pool = TopK(max(pageEnd * 2, 30))
         var total = 0
         let hasConcepts = plan.clauses.contains { $0.isConcept && !$0.isNegated }
+        // Proximity needs two clauses. Without explanations it is computed as a passage enters the
+        // pool, while the match tree stands on it, instead of matching the pool again afterwards.
+        let proximity = plan.clauses.filter({ !$0.isNegated }).count >= 2
+        let eagerProximity = proximity && !explain
         for (s, segment) in segments.enumerated() {
             let matcher = try SegmentMatcher(plan: plan, reader: segment, segment: s, statistics: stats, prefixLimit: Self.prefixLimit)
             guard let root = matcher.root else { continue }
             let scoring = Scoring(bm25: bm25, matcher: matcher)
             let deleted = segment.deletedPassages
-            var p = root.advance(to: 0)
+            let excluded = matcher.excluded
+            var p = root.nextMatch(from: 0)
             while p != exhausted {
-                if deleted?.contains(p) == true || matcher.excluded.map({ $0.advance(to: p) == p }) == true {
+                if deleted?.contains(p) == true || (excluded.map { $0.advance(to: p) == p && $0.matches() } ?? false) {
                     if p == exhausted - 1 { break }
-                    p = root.advance(to: p &+ 1)
+                    p = root.nextMatch(from: p &+ 1)
                     continue
                 }
                 total += 1
                 var none: [String]? = nil
                 let score = scoring.score(at: p, explanation: &none)
                 let group = hasConcepts ? scoring.rankingGroup(at: p) : 0
-                pool.insert(ScoredID(id: bases[s] + p, score: score, group: group))
+                var item = ScoredID(id: bases[s] + p, score: score, group: group)
+                if eagerProximity && pool.accepts(item) {
+                    item.proximity = Proximity.boost(matcher: matcher, passage: p, weight: parameters.proximityWeight)
+                }
+                pool.insert(item)
                 if p == exhausted - 1 { break }
-                p = root.advance(to: p + 1)
+                p = root.nextMatch(from: p + 1)
             }
         }
-        // Proximity needs two clauses; explanations need a second look. Otherwise the pool is final.
-        guard explain || plan.clauses.filter({ !$0.isNegated }).count >= 2 else {
+        if eagerProximity {
+            let boosted = pool.sorted().map { item -> Hit in
+                let s = segmentIndex(of: item.id)
+                let score = item.proximity > 1 ? item.score * item.proximity : item.score
+                return Hit(segment: s, passage: item.id - bases[s], score: score, explanation: [], rankingGroup: Int(item.group))
+            }
+            let page = sortedByRank(boosted).dropFirst(offset).prefix(limit)
+            return (total, Array(page))
+        }
+        // Explanations need a second look. Otherwise the pool is final.
+        guard explain else {
             let page = pool.sorted().dropFirst(offset).prefix(limit).map { item in
                 let s = segmentIndex(of: item.id)
                 return Hit(segment: s, passage: item.id - bases[s], score: item.score, explanation: [], rankingGroup: Int(item.group))
@@ -115,13 +133,14 @@ public struct Searcher: Sendable {
             let matcher = try SegmentMatcher(plan: plan, reader: segment, segment: s, statistics: stats, prefixLimit: Self.prefixLimit)
             guard let root = matcher.root else { continue }
             let deleted = segment.deletedPassages
-            var p = root.advance(to: 0)
+            let excluded = matcher.excluded
+            var p = root.nextMatch(from: 0)
             while p != exhausted {
-                if deleted?.contains(p) != true, matcher.excluded.map({ $0.advance(to: p) != p }) ?? true {
+                if deleted?.contains(p) != true, !(excluded.map { $0.advance(to: p) == p && $0.matches() } ?? false) {
                     result.append(bases[s] + p)
                 }
                 if p == exhausted - 1 { break }
-                p = root.advance(to: p + 1)
+                p = root.nextMatch(from: p + 1)
             }
         }
         return result
@@ -138,7 +157,7 @@ public struct Searcher: Sendable {
             guard let root = matcher.root else { continue }
             for item in items.sorted(by: { $0.id < $1.id }) {
                 let local = item.id - bases[s]
-                guard root.advance(to: local) == local else { continue }
+                guard root.advance(to: local) == local, root.matches() else { continue }
                 var lines: [String]? = explain ? [] : nil
                 let scoring = Scoring(bm25: bm25, matcher: matcher)
                 var score = scoring.score(at: local, explanation: &lines)
@@ -155,7 +174,12 @@ public struct Searcher: Sendable {
                 hits.append(Hit(segment: s, passage: local, score: score, explanation: lines ?? [], rankingGroup: group))
             }
         }
-        return hits.sorted {
+        return sortedByRank(hits)
+    }
+
+    /// Hits by ranking group, then score, ties by index-wide id.
+    private func sortedByRank(_ hits: [Hit]) -> [Hit] {
+        hits.sorted {
             if $0.rankingGroup != $1.rankingGroup { return $0.rankingGroup < $1.rankingGroup }
             return $0.score != $1.score ? $0.score > $1.score : bases[$0.segment] + $0.passage < bases[$1.segment] + $1.passage
         }

@@ -40,11 +40,41 @@ final class SegmentMatcher {
         let clause: PlannedClause
         let atoms: [AtomNodes]
         let node: MatchNode
+        /// The union of the atoms' nodes (nil for a single atom).
+        private let union: UnionNode?
+        /// How many alternatives (`a OR b`) the user wrote (atoms carry their alternative's index).
+        let alternativeCount: Int
+        @exclusivity(unchecked) private var scratch: [Int] = []
+        /// The passage whose matching atoms `scratch` holds.
+        private var collectedPassage = exhausted
 
         init(clause: PlannedClause, atoms: [AtomNodes]) {
             self.clause = clause
             self.atoms = atoms
-            node = atoms.count == 1 ? atoms[0].node : UnionNode(atoms.map(\.node))
+            union = atoms.count == 1 ? nil : UnionNode(atoms.map(\.node))
+            node = union ?? atoms[0].node
+            alternativeCount = (atoms.map(\.atom.alternative).max() ?? 0) + 1
+        }
+
+        /// Calls `body` with each atom that matches at `passage`, in atom order. The clause's node
+        /// must stand on `passage` (the root matched there): the union hands over the atoms standing
+        /// there without looking at the others.
+        @inline(__always)
+        func forEachMatchingAtom(at passage: UInt32, _ body: (AtomNodes) -> Void) {
+            guard let union else {
+                if atoms[0].node.matches(at: passage) { body(atoms[0]) }
+                return
+            }
+            guard union.passage == passage else { return }
+            var indices: [Int] = []
+            swap(&indices, &scratch)
+            // Scoring and the ranking group both ask on the same passage: collect once.
+            if collectedPassage != passage {
+                union.matchingChildren(into: &indices)
+                collectedPassage = passage
+            }
+            for k in indices { body(atoms[k]) }
+            swap(&indices, &scratch)
         }
     }
 

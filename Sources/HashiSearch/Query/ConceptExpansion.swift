@@ -9,13 +9,17 @@ public struct ConceptContext: Sendable {
     /// The katakana words of the index (word-stream terms) by sound, for query-time loanword matching.
     public var loanwords: LoanwordIndex
 
+    /// What expansion derived from `map` and `loanwords` in earlier queries (nil: nothing is kept).
+    public var cache: ConceptPlanCache?
+
     /// The smallest phonetic similarity for a query-time loanword match.
     public static let minimumLoanwordSimilarity = 0.8
 
-    /// Creates a context.
-    public init(map: ConceptMap, loanwords: LoanwordIndex) {
+    /// Creates a context; `cache`, when given, must only ever be used with this map and vocabulary.
+    public init(map: ConceptMap, loanwords: LoanwordIndex, cache: ConceptPlanCache? = nil) {
         self.map = map
         self.loanwords = loanwords
+        self.cache = cache
     }
 }
 
@@ -137,7 +141,7 @@ struct ConceptExpander {
                 let old = atoms[k]
                 guard tier < old.tier || (tier == old.tier && weight > old.weight) else { return }
             }
-            guard var atom = try planMember(text) else { return }
+            guard var atom = try plannedMember(text) else { return }
             atom.weight = weight
             atom.tier = tier
             atom.origin = origin
@@ -146,13 +150,14 @@ struct ConceptExpander {
             if let k = byText[text] { atoms[k] = atom } else { byText[text] = atoms.count; atoms.append(atom) }
         }
         if let key {
-            let expansions = context.map.expansions(of: key)
+            let expansions = context.cache?.expansions.value(for: key) { context.map.expansions(of: key) }
+                ?? context.map.expansions(of: key)
             for expansion in expansions {
                 try add(expansion.text, weight: expansion.confidence, tier: expansion.tier, origin: Self.describe(expansion), concept: name)
             }
         }
         if let phrase {
-            let candidates = context.loanwords.candidates(forEnglish: phrase, minimumSimilarity: ConceptContext.minimumLoanwordSimilarity)
+            let candidates = soundAlikes(of: phrase)
             if let best = candidates.first {
                 let concept = key == nil ? best.text : name
                 for candidate in candidates.prefix(3) where candidate.similarity >= best.similarity - 0.02 {
@@ -160,11 +165,10 @@ struct ConceptExpander {
                             origin: String(format: "sounds like %@ (similarity %.2f)", phrase, candidate.similarity), concept: concept)
                     // The loanword's own concepts (e.g. the kanji term the corpus glosses it with)
                     // come along, at the product of the two confidences.
-                    let loanword: ConceptKey
-                    do { loanword = try ConceptKey(normalizing: candidate.text, using: analyzer) } catch {
-                        throw .analysisFailed(error.description)
-                    }
-                    for expansion in context.map.expansions(of: loanword) where expansion.key != key {
+                    let loanword = try self.key(of: candidate.text)
+                    let expansions = context.cache?.expansions.value(for: loanword) { context.map.expansions(of: loanword) }
+                        ?? context.map.expansions(of: loanword)
+                    for expansion in expansions where expansion.key != key {
                         try add(expansion.text, weight: candidate.confidence * expansion.confidence, tier: max(.mined, expansion.tier),
                                 origin: "via \(candidate.text), " + Self.describe(expansion), concept: concept)
                     }
@@ -172,6 +176,29 @@ struct ConceptExpander {
             }
         }
         return atoms
+    }
+
+    /// A member's plan, from the cache when there is one (planning analyses the text with ICU).
+    private func plannedMember(_ text: String) throws(QueryError) -> PlannedAtom? {
+        guard let cache = context.cache else { return try planMember(text) }
+        return try cache.memberPlans.value(for: text) { () throws(QueryError) in try planMember(text) }
+    }
+
+    /// The corpus' katakana words that sound like `phrase`, best first.
+    private func soundAlikes(of phrase: String) -> [PhoneticMatch] {
+        let find = { context.loanwords.candidates(forEnglish: phrase, minimumSimilarity: ConceptContext.minimumLoanwordSimilarity) }
+        return context.cache?.soundAlikes.value(for: phrase, find) ?? find()
+    }
+
+    /// The normalized key of a katakana word.
+    private func key(of text: String) throws(QueryError) -> ConceptKey {
+        func make() throws(QueryError) -> ConceptKey {
+            do throws(ICUError) { return try ConceptKey(normalizing: text, using: analyzer) } catch {
+                throw .analysisFailed(error.description)
+            }
+        }
+        guard let cache = context.cache else { return try make() }
+        return try cache.keys.value(for: text) { () throws(QueryError) in try make() }
     }
 
     private func words(of text: String) throws(QueryError) -> [String] {

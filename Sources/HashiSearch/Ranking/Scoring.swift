@@ -18,7 +18,7 @@ struct Scoring {
                 total += conceptScore(clause, at: passage, explanation: &explanation)
                 continue
             }
-            for atom in clause.atoms where atom.node.passage == passage {
+            clause.forEachMatchingAtom(at: passage) { atom in
                 total += score(atom, at: passage, explanation: &explanation)
             }
         }
@@ -33,7 +33,7 @@ struct Scoring {
         var group = 0
         for clause in matcher.positive where clause.clause.isConcept {
             var best = Int.max
-            for atom in clause.atoms where atom.node.passage == passage {
+            clause.forEachMatchingAtom(at: passage) { atom in
                 best = min(best, atom.atom.tier.rankingGroup)
             }
             if best != Int.max { group = max(group, best) }
@@ -46,52 +46,66 @@ struct Scoring {
     /// the document frequency of the commonest, the length of the first matching member's field;
     /// plus the whole-word boosts of what the user wrote. The alternatives' scores add up.
     private func conceptScore(_ clause: SegmentMatcher.ClauseNodes, at passage: UInt32, explanation: inout [String]?) -> Double {
+        /// Numbers only, so that it lives on the stack: this runs for every matching passage.
         struct PseudoTerm {
             var frequency = 0.0
             var documentFrequency = 0
-            var field: UInt8? = nil
-            var names: [String] = []
-            var concept: String? = nil
+            var field: UInt8 = 0
+            var hasField = false
         }
-        var terms: [Int: PseudoTerm] = [:]
-        var boosts = 0.0
-        for atom in clause.atoms where atom.node.passage == passage {
-            var term = terms[atom.atom.alternative] ?? PseudoTerm()
-            // An atom of several words (all must match) occurs as often as its rarest word.
-            var occurrences = Double.infinity
-            for (k, sequences) in atom.segments.enumerated() {
-                var segment = 0.0
-                for j in sequences.indices where sequences[j].passage == passage {
-                    segment += Double(sequences[j].frequency)
-                    term.documentFrequency = max(term.documentFrequency, atom.segmentFrequencies[k][j])
-                    if term.field == nil { term.field = atom.segmentLengthFields[k][j] }
+        let count = clause.alternativeCount
+        // What the explanation names, per alternative (only when asked for).
+        var names: [[String]] = explanation != nil ? Array(repeating: [], count: count) : []
+        var concepts: [String?] = explanation != nil ? Array(repeating: nil, count: count) : []
+        return withUnsafeTemporaryAllocation(of: PseudoTerm.self, capacity: count) { terms -> Double in
+            terms.initialize(repeating: PseudoTerm())
+            var boosts = 0.0
+            clause.forEachMatchingAtom(at: passage) { atom in
+                let alternative = atom.atom.alternative
+                var term = terms[alternative]
+                // An atom of several words (all must match) occurs as often as its rarest word.
+                var occurrences = Double.infinity
+                for (k, sequences) in atom.segments.enumerated() {
+                    var segment = 0.0
+                    for j in sequences.indices where sequences[j].matches(at: passage) {
+                        segment += Double(sequences[j].frequency)
+                        term.documentFrequency = max(term.documentFrequency, atom.segmentFrequencies[k][j])
+                        if !term.hasField {
+                            term.field = atom.segmentLengthFields[k][j]
+                            term.hasField = true
+                        }
+                    }
+                    occurrences = min(occurrences, segment)
                 }
-                occurrences = min(occurrences, segment)
+                if occurrences.isFinite { term.frequency += occurrences * atom.atom.weight }
+                if explanation != nil {
+                    let origin = atom.atom.origin.map { ", \($0)" } ?? ""
+                    names[alternative].append(String(format: "%@ (weight %.2f%@)", atom.atom.text, atom.atom.weight, origin))
+                    concepts[alternative] = concepts[alternative] ?? atom.atom.concept
+                }
+                terms[alternative] = term
+                // Only what the user wrote earns the whole-word bonus: members count inside the
+                // pseudo-term alone, so saying a concept in two languages does not outscore saying the
+                // query's term as often.
+                if !atom.atom.isExpansion { boosts += boostScore(atom, at: passage, explanation: &explanation) }
             }
-            if occurrences.isFinite { term.frequency += occurrences * atom.atom.weight }
-            if explanation != nil {
-                let origin = atom.atom.origin.map { ", \($0)" } ?? ""
-                term.names.append(String(format: "%@ (weight %.2f%@)", atom.atom.text, atom.atom.weight, origin))
-                term.concept = term.concept ?? atom.atom.concept
+            var total = boosts
+            for alternative in 0..<count {
+                let term = terms[alternative]
+                guard term.hasField, term.frequency > 0 else { continue }
+                let field = term.field
+                let length = Double(matcher.reader.fieldLength(field: field, passage: passage))
+                let s = bm25.score(frequency: term.frequency, documentFrequency: term.documentFrequency, length: length, field: field)
+                if explanation != nil {
+                    explanation?.append(line(s, "concept \(concepts[alternative] ?? "?") as one term, matched by "
+                                                + names[alternative].joined(separator: " + "),
+                                             term.frequency, term.documentFrequency, length))
+                }
+                total += s
             }
-            terms[atom.atom.alternative] = term
-            // Only what the user wrote earns the whole-word bonus: members count inside the
-            // pseudo-term alone, so saying a concept in two languages does not outscore saying the
-            // query's term as often.
-            if !atom.atom.isExpansion { boosts += boostScore(atom, at: passage, explanation: &explanation) }
+            terms.deinitialize()
+            return total
         }
-        var total = boosts
-        for alternative in terms.keys.sorted() {
-            guard let term = terms[alternative], let field = term.field, term.frequency > 0 else { continue }
-            let length = Double(matcher.reader.fieldLength(field: field, passage: passage))
-            let s = bm25.score(frequency: term.frequency, documentFrequency: term.documentFrequency, length: length, field: field)
-            if explanation != nil {
-                explanation?.append(line(s, "concept \(term.concept ?? "?") as one term, matched by " + term.names.joined(separator: " + "),
-                                         term.frequency, term.documentFrequency, length))
-            }
-            total += s
-        }
-        return total
     }
 
     private func score(_ atom: SegmentMatcher.AtomNodes, at passage: UInt32, explanation: inout [String]?) -> Double {
@@ -110,7 +124,7 @@ struct Scoring {
             var frequency = 0.0
             var documentFrequency = 0
             var field = QueryPlanner.Field.word
-            for j in sequences.indices where sequences[j].passage == passage {
+            for j in sequences.indices where sequences[j].matches(at: passage) {
                 frequency += Double(sequences[j].frequency)
                 documentFrequency = max(documentFrequency, atom.segmentFrequencies[k][j])
                 field = atom.segmentLengthFields[k][j]
@@ -119,7 +133,7 @@ struct Scoring {
             let length = Double(matcher.reader.fieldLength(field: field, passage: passage))
             let s = bm25.score(frequency: frequency, documentFrequency: documentFrequency, length: length, field: field)
             if explanation != nil {
-                let labels = sequences.indices.filter { sequences[$0].passage == passage }.map { atom.atom.segments[k][$0].label }
+                let labels = sequences.indices.filter { sequences[$0].matches(at: passage) }.map { atom.atom.segments[k][$0].label }
                 explanation?.append(line(s, labels.joined(separator: " | "), frequency, documentFrequency, length))
             }
             total += s
@@ -130,7 +144,7 @@ struct Scoring {
     /// The whole-word boosts of `atom` that match at `passage`.
     private func boostScore(_ atom: SegmentMatcher.AtomNodes, at passage: UInt32, explanation: inout [String]?) -> Double {
         var total = 0.0
-        for k in atom.boosts.indices where atom.boosts[k].advance(to: passage) == passage {
+        for k in atom.boosts.indices where atom.boosts[k].advance(to: passage) == passage && atom.boosts[k].matches() {
             let boost = atom.boosts[k]
             let field = atom.boostLengthFields[k]
             let length = Double(matcher.reader.fieldLength(field: field, passage: passage))
@@ -159,14 +173,14 @@ enum Proximity {
         var lists: [[UInt32]] = []
         for clause in matcher.positive {
             var positions: [UInt32] = []
-            for atom in clause.atoms where atom.node.passage == passage {
+            for atom in clause.atoms where atom.node.matches(at: passage) {
                 for (k, sequences) in atom.segments.enumerated() {
-                    for (j, node) in sequences.enumerated() where node.passage == passage
+                    for (j, node) in sequences.enumerated() where node.matches(at: passage)
                         && atom.atom.segments[k][j].lengthField != QueryPlanner.Field.bigram {
                         positions += node.occurrenceStarts()
                     }
                 }
-                for boost in atom.boosts where boost.passage == passage {
+                for boost in atom.boosts where boost.matches(at: passage) {
                     positions += boost.occurrenceStarts()
                 }
             }

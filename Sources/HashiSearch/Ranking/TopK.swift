@@ -4,6 +4,8 @@ struct ScoredID: Sendable {
     var score: Double
     /// 0 for direct matches; higher for passages matched only through background dictionaries.
     var group: UInt8 = 0
+    /// The proximity boost, when computed as the passage entered the pool (1: none).
+    var proximity: Double = 1
 
     /// Lower ranking group first, then higher score; ties by lower id, so results are deterministic.
     static func ranksBefore(_ a: ScoredID, _ b: ScoredID) -> Bool {
@@ -20,6 +22,13 @@ struct TopK {
     init(_ k: Int) {
         self.k = k
         heap.reserveCapacity(min(k, 1024))
+    }
+
+    /// Whether `item` would be kept if inserted now.
+    func accepts(_ item: ScoredID) -> Bool {
+        guard k > 0 else { return false }
+        guard heap.count >= k, let worst = heap.first else { return true }
+        return ScoredID.ranksBefore(item, worst)
     }
 
     mutating func insert(_ item: ScoredID) {

@@ -42,14 +42,20 @@ struct SearchBenchCommand: ParsableCommand {
     @Flag(help: "List passages the recall scan expected but the search missed (a few per query).")
     var showMisses = false
 
-    @Option(help: "Also list the N slowest queries (keyword mode, ranked ids).")
+    @Option(help: "Also list the N slowest queries of each mode (ranked ids).")
     var slowest = 0
+
+    @Option(help: "Write each query's ranked top 10 (passage ids and scores, both modes) to this file, to compare rankings between builds.")
+    var rankings: String?
+
+    @Option(help: "Measure only this mode's latency (keyword or concept; for profiling: no full search, no QPS).")
+    var only: SearchMode?
 
     /// The last measurement's queries, slowest first (not an argument).
     private var slowestQueries: [(Double, String)] = []
 
     enum CodingKeys: String, CodingKey {
-        case index, queries, runs, threads, json, noRecall, showMisses, slowest
+        case index, queries, runs, threads, json, noRecall, showMisses, slowest, rankings, only
     }
 
     struct Latency: Encodable {
@@ -78,12 +84,21 @@ struct SearchBenchCommand: ParsableCommand {
         let searchIndex: SearchIndex
         do { searchIndex = try SearchIndex(at: URL(fileURLWithPath: index)) } catch { throw CLIError(error.description) }
 
+        if let rankings { try writeRankings(searchIndex, list, to: rankings) }
+
         var latency: [SearchMode: [String: Latency]] = [:]
-        for mode in [SearchMode.keyword, .concept] {
+        for mode in [SearchMode.keyword, .concept] where only == nil || only == mode {
             latency[mode] = try measure(list) { query in _ = try searchIndex.rankedPassages(query, mode: mode, limit: 10) }
-            if mode == .keyword {
-                for (time, query) in slowestQueries.prefix(slowest) { printError(String(format: "slow: %.3f ms  %@", time, query)) }
+            for (time, query) in slowestQueries.prefix(slowest) {
+                printError(String(format: "slow (%@): %.3f ms  %@", mode.rawValue, time, query))
             }
+        }
+        if let only {
+            for language in ["ja", "en"] {
+                guard let l = latency[only]?[language] else { continue }
+                print("\(only.rawValue.padding(8)) \(language.padding(5)) \(String(format: "%.4f", l.p50_ms).padding(8)) \(String(format: "%.4f", l.p99_ms))")
+            }
+            return
         }
         let full = try measure(list) { query in _ = try searchIndex.search(query, mode: .keyword, limit: 10) }
 
@@ -137,6 +152,22 @@ struct SearchBenchCommand: ParsableCommand {
         }
         slowestQueries = perQuery.sorted(by: { $0.0 > $1.0 })
         return perLanguage.mapValues { Latency(p50_ms: percentile($0, 50), p99_ms: percentile($0, 99)) }
+    }
+
+    /// One line per query and mode: the total and the ranked ids with scores (exactly as computed).
+    private func writeRankings(_ searchIndex: SearchIndex, _ list: [(String, String)], to path: String) throws {
+        var lines: [String] = []
+        for mode in [SearchMode.keyword, .concept] {
+            for (_, query) in list {
+                let found: (total: Int, passages: [(id: Int, score: Double)])
+                do { found = try searchIndex.rankedPassages(query, mode: mode, limit: 10) } catch { throw CLIError(error.description) }
+                let ranked = found.passages.map { "\($0.id):\($0.score)" }.joined(separator: " ")
+                lines.append("\(mode.rawValue)\t\(query)\t\(found.total)\t\(ranked)")
+            }
+        }
+        do { try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8) } catch {
+            throw CLIError("\(path): cannot write the rankings (\(error.localizedDescription))")
+        }
     }
 
     private func loadQueries() throws -> [(String, String)] {

@@ -1,0 +1,132 @@
+/// Passages matched by any child: a k-way union over a min-heap of the children by passage, so
+/// a step costs O(log k) for each child that moves instead of visiting every child, and the
+/// children standing on the current passage are found without looking at the others.
+///
+/// The children must be advanced only through this node (the heap orders them by their passage).
+final class UnionNode: MatchNode {
+    let children: [MatchNode]
+    let cost: Int
+    private(set) var passage: UInt32 = 0
+    /// The children without reference counting (`children` owns them).
+    private let refs: FixedBuffer<NodeRef>
+    /// The children not yet exhausted with their passages, as a binary min-heap by passage (built
+    /// on the first advance). Keeping the passage here spares touching a child to compare it.
+    @exclusivity(unchecked) private var heap: [HeapEntry] = []
+    private var started = false
+    private var checkedPassage = exhausted
+    private var checkedResult = false
+
+    private struct HeapEntry {
+        var passage: UInt32
+        var child: Int
+    }
+
+    init(_ children: [MatchNode]) {
+        self.children = children
+        refs = FixedBuffer(children.map(NodeRef.init))
+        cost = children.reduce(0) { $0 + $1.cost }
+        passage = children.isEmpty || cost == 0 ? exhausted : 0
+    }
+
+    deinit { refs.free() }
+
+    func advance(to target: UInt32) -> UInt32 {
+        if passage == exhausted { return exhausted }
+        if !started {
+            started = true
+            heap.reserveCapacity(refs.count)
+            for k in 0..<refs.count {
+                let p = refs[k].node.advance(to: target)
+                if p != exhausted { heap.append(HeapEntry(passage: p, child: k)) }
+            }
+            var k = heap.count / 2
+            while k > 0 {
+                k -= 1
+                siftDown(k)
+            }
+        } else {
+            while !heap.isEmpty && heap[0].passage < target {
+                let p = refs[heap[0].child].node.advance(to: target)
+                if p == exhausted {
+                    let last = heap.removeLast()
+                    if !heap.isEmpty {
+                        heap[0] = last
+                        siftDown(0)
+                    }
+                } else {
+                    heap[0].passage = p
+                    siftDown(0)
+                }
+            }
+        }
+        passage = heap.isEmpty ? exhausted : heap[0].passage
+        return passage
+    }
+
+    /// Whether any child standing on the current passage verifies.
+    func matches() -> Bool {
+        if passage == exhausted { return false }
+        if checkedPassage == passage { return checkedResult }
+        checkedPassage = passage
+        checkedResult = anyMatches(from: 0)
+        return checkedResult
+    }
+
+    /// Appends to `indices` the indices (into ``children``) of the children that stand on the
+    /// current passage and verify there, in ascending order.
+    func matchingChildren(into indices: inout [Int]) {
+        indices.removeAll(keepingCapacity: true)
+        guard passage != exhausted else { return }
+        collect(from: 0, into: &indices)
+        indices.sort()
+    }
+
+    /// The children standing on the current passage form a subtree at the heap's root; only
+    /// those are visited.
+    private func anyMatches(from k: Int) -> Bool {
+        guard k < heap.count, heap[k].passage == passage else { return false }
+        return refs[heap[k].child].node.matches() || anyMatches(from: 2 * k + 1) || anyMatches(from: 2 * k + 2)
+    }
+
+    private func collect(from k: Int, into indices: inout [Int]) {
+        guard k < heap.count, heap[k].passage == passage else { return }
+        if refs[heap[k].child].node.matches() { indices.append(heap[k].child) }
+        collect(from: 2 * k + 1, into: &indices)
+        collect(from: 2 * k + 2, into: &indices)
+    }
+
+    private func siftDown(_ start: Int) {
+        var k = start
+        let count = heap.count
+        let item = heap[k]
+        while true {
+            let left = 2 * k + 1
+            guard left < count else { break }
+            var child = left
+            if left + 1 < count && heap[left + 1].passage < heap[left].passage { child = left + 1 }
+            if heap[child].passage >= item.passage { break }
+            heap[k] = heap[child]
+            k = child
+        }
+        heap[k] = item
+    }
+}
+
+/// A match node referenced without retaining it, for the inner loops of the match tree (the
+/// tree's `children` arrays own the nodes and outlive every use).
+struct NodeRef {
+    unowned(unsafe) let node: any MatchNode
+
+    init(_ node: any MatchNode) { self.node = node }
+}
+
+/// A term node referenced without retaining it (its slot's `terms` own it).
+struct TermRef {
+    private let reference: Unmanaged<TermNode>
+
+    init(_ node: TermNode) { reference = .passUnretained(node) }
+
+    /// The term node, borrowed for the call (no retain/release pair around it).
+    @inline(__always)
+    var node: TermNode { reference._withUnsafeGuaranteedRef { $0 } }
+}
