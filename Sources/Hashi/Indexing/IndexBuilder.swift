@@ -75,9 +75,10 @@ public struct IndexBuilder: Sendable {
     /// Hashi indexes, so it is never a document.
     public static let defaultConceptsFileName = "concepts.synonyms"
 
-    /// One analysis thread per core plus the thread that adds to the segment (which is not busy
-    /// all the time, so analysis can use the slack).
-    public static var defaultThreads: Int { ProcessInfo.processInfo.activeProcessorCount + 1 }
+    /// One thread per core: one of them adds analysed files to the segment and analyses the next
+    /// batch when it is idle, so a thread more than the cores only adds contention (measured: 2
+    /// threads build the benchmark corpus faster than 3 on 2 cores, with less memory).
+    public static var defaultThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
     /// A builder with the settings the index at `index` was last built with (passage limit,
     /// concept dictionaries, mining), so that refreshing it keeps them; the defaults when there is

@@ -18,7 +18,7 @@ struct IndexBenchCommand: ParsableCommand {
     var corpus = "Corpus"
 
     @Option(parsing: .upToNextOption, help: "Thread counts to measure.")
-    var threads: [Int] = [1, 2, IndexBuilder.defaultThreads]
+    var threads: [Int] = Array(Set([1, 2, IndexBuilder.defaultThreads])).sorted()
 
     @Option(help: "Timed builds per thread count (the median is reported).")
     var runs = 3

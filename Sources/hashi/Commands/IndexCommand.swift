@@ -25,7 +25,7 @@ struct IndexCommand: ParsableCommand {
     @Flag(help: "Analyse every file again into fresh segments (by default only added and changed files are analysed).")
     var full = false
 
-    @Option(help: "Threads to use (default: one per core plus one): with 2 or more, one adds analysed files to the index while the others analyse.")
+    @Option(help: "Threads to use (default: one per core): with 2 or more, one adds analysed files to the index (and helps analyse when idle) while the others analyse.")
     var threads = IndexBuilder.defaultThreads
 
     @Option(help: "The longest passage, in UTF-16 code units; longer paragraphs are cut at sentences.")
