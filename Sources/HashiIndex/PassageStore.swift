@@ -14,13 +14,14 @@ struct PassageBlockEntry: Sendable, Equatable {
     static let size = 24
 }
 
-/// zlib helpers. Every function is reentrant: buffers are per call.
-enum Zlib {
+/// zlib helpers (passage blocks, and the `Hashi` layer's mined glosses). Every function is
+/// reentrant: buffers are per call.
+public enum Zlib {
     /// Compression level for passage blocks (zlib 0–9).
-    static let level: Int32 = 4
+    public static let level: Int32 = 4
 
     /// Compresses `source` into a zlib stream (RFC 1950: header, deflate data, Adler-32).
-    static func compress(_ source: [UInt8]) -> [UInt8] {
+    public static func compress(_ source: [UInt8]) -> [UInt8] {
         let bound = Int(compressBound(uLong(source.count)))
         var out = [UInt8](repeating: 0, count: bound)
         var destLength = uLongf(bound)
@@ -37,7 +38,7 @@ enum Zlib {
 
     /// Inflates a zlib stream that must decode to exactly `rawLength` bytes;
     /// nil when the stream is damaged, too short or too long.
-    static func decompress(_ source: UnsafeRawBufferPointer, rawLength: Int) -> [UInt8]? {
+    public static func decompress(_ source: UnsafeRawBufferPointer, rawLength: Int) -> [UInt8]? {
         guard let base = source.baseAddress, source.count > 0, rawLength >= 0 else { return nil }
         var ok = false
         // One spare byte: a stream that inflates to more than rawLength fails with Z_BUF_ERROR

@@ -7,16 +7,25 @@ import HashiIndex
 /// again: the glosses of the documents it keeps are taken from here, those of the files it
 /// re-analyses are mined afresh.
 ///
-/// The file is JSON Lines — one line `{"document": PATH, "glosses": [gloss, …]}` per document with at
-/// least one gloss, sorted by path, keys sorted — followed by a 4-byte little-endian CRC-32C of every
-/// byte before it. Lines are encoded and decoded one at a time, so neither writing nor reading holds
-/// a JSON tree of the whole file.
+/// The content is JSON Lines — one line `{"document": PATH, "glosses": [gloss, …]}` per document with
+/// at least one gloss, sorted by path, keys sorted — stored as `HGLS`, a version, and zlib frames of
+/// about 1 MiB of lines each (JSON this repetitive shrinks several times over), followed by a 4-byte
+/// little-endian CRC-32C of every byte before it. Files written before the frames (plain JSON Lines
+/// and the CRC) still read. Lines are encoded and decoded one at a time, so neither writing nor
+/// reading holds a JSON tree of the whole file.
 public struct MinedGlosses: Sendable, Equatable {
     /// Document path → the glosses mined from it, in the order the miner found them.
     public var documents: [String: [MinedConcept]]
 
     /// The file name inside a generation directory.
     public static let fileName = "glosses.mined"
+
+    /// `HGLS`: the framed, compressed form's magic (a plain JSON Lines file starts with `{`).
+    static let magic: [UInt8] = [0x48, 0x47, 0x4C, 0x53]
+    /// The framed form's version.
+    static let version: UInt32 = 2
+    /// Lines are compressed in frames of about this many bytes.
+    static let frameBytes = 1 << 20
 
     /// One line of the file.
     private struct Line: Codable {
@@ -41,22 +50,37 @@ public struct MinedGlosses: Sendable, Equatable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var crc: UInt32 = 0
         var size = 0
-        var chunk: [UInt8] = []
+        var lines: [UInt8] = []
+        func emit(_ bytes: [UInt8]) throws {
+            crc = bytes.withUnsafeBytes { CRC32C.update(crc, $0) }
+            try handle.write(contentsOf: bytes)
+            size += bytes.count
+        }
+        func emitFrame() throws {
+            guard !lines.isEmpty else { return }
+            let compressed = Zlib.compress(lines)
+            var frame: [UInt8] = []
+            frame.reserveCapacity(8 + compressed.count)
+            withUnsafeBytes(of: UInt32(lines.count).littleEndian) { frame.append(contentsOf: $0) }
+            withUnsafeBytes(of: UInt32(compressed.count).littleEndian) { frame.append(contentsOf: $0) }
+            frame += compressed
+            try emit(frame)
+            lines.removeAll(keepingCapacity: true)
+        }
         do {
+            var header = Self.magic
+            withUnsafeBytes(of: Self.version.littleEndian) { header.append(contentsOf: $0) }
+            try emit(header)
             for document in documents.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-                chunk += try encoder.encode(Line(document: document, glosses: documents[document] ?? []))
-                chunk.append(0x0A)
-                if chunk.count >= 1 << 20 {
-                    crc = chunk.withUnsafeBytes { CRC32C.update(crc, $0) }
-                    try handle.write(contentsOf: chunk)
-                    size += chunk.count
-                    chunk.removeAll(keepingCapacity: true)
-                }
+                lines += try encoder.encode(Line(document: document, glosses: documents[document] ?? []))
+                lines.append(0x0A)
+                if lines.count >= Self.frameBytes { try emitFrame() }
             }
-            crc = chunk.withUnsafeBytes { CRC32C.update(crc, $0) }
-            withUnsafeBytes(of: crc.littleEndian) { chunk.append(contentsOf: $0) }
-            try handle.write(contentsOf: chunk)
-            size += chunk.count
+            try emitFrame()
+            var trailer: [UInt8] = []
+            withUnsafeBytes(of: crc.littleEndian) { trailer.append(contentsOf: $0) }
+            try handle.write(contentsOf: trailer)
+            size += trailer.count
             try handle.synchronize()
             try handle.close()
         } catch let error as EncodingError {
@@ -72,7 +96,7 @@ public struct MinedGlosses: Sendable, Equatable {
     /// of other documents are skipped without being decoded.
     public static func read(from directory: URL, only: Set<String>? = nil) throws(IndexError) -> MinedGlosses? {
         let path = directory.appendingPathComponent(Self.fileName).path
-        guard let body = try ChecksummedFile.body(at: path, what: "the mined glosses file") else { return nil }
+        guard let body = try lines(at: path) else { return nil }
         guard body.isEmpty || body.last == 0x0A else {
             throw .corrupted(file: path, offset: body.endIndex - 1, reason: "the last line is not terminated")
         }
@@ -100,8 +124,42 @@ public struct MinedGlosses: Sendable, Equatable {
     /// checking its checksum, without decoding it; nil when there is no file.
     public static func documentCount(in directory: URL) throws(IndexError) -> Int? {
         let path = directory.appendingPathComponent(Self.fileName).path
-        guard let body = try ChecksummedFile.body(at: path, what: "the mined glosses file") else { return nil }
+        guard let body = try lines(at: path) else { return nil }
         return body.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+    }
+
+    /// The JSON Lines of the file at `path`, checksum checked and frames inflated; nil when there
+    /// is no file. A file that does not start with the magic is taken as plain JSON Lines (the form
+    /// before frames).
+    static func lines(at path: String) throws(IndexError) -> ArraySlice<UInt8>? {
+        guard let body = try ChecksummedFile.body(at: path, what: "the mined glosses file") else { return nil }
+        guard body.starts(with: magic) else { return body }
+        func word(at offset: Int) -> UInt32? {
+            guard offset >= body.startIndex, offset + 4 <= body.endIndex else { return nil }
+            return UInt32(littleEndian: body[offset..<(offset + 4)].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) })
+        }
+        guard let version = word(at: body.startIndex + 4) else {
+            throw .corrupted(file: path, offset: body.startIndex + 4, reason: "the mined glosses file is truncated")
+        }
+        guard version == Self.version else {
+            throw .corrupted(file: path, offset: body.startIndex + 4,
+                             reason: "mined glosses format version \(version) is not \(Self.version); run `hashi index --full`")
+        }
+        var lines: [UInt8] = []
+        var offset = body.startIndex + 8
+        while offset < body.endIndex {
+            guard let rawLength = word(at: offset), let length = word(at: offset + 4),
+                  offset + 8 + Int(length) <= body.endIndex else {
+                throw .corrupted(file: path, offset: offset, reason: "a frame of the mined glosses is truncated")
+            }
+            let start = offset + 8, end = start + Int(length)
+            guard let raw = body[start..<end].withUnsafeBytes({ Zlib.decompress($0, rawLength: Int(rawLength)) }) else {
+                throw .corrupted(file: path, offset: offset, reason: "a frame of the mined glosses does not inflate")
+            }
+            lines += raw
+            offset = end
+        }
+        return lines[...]
     }
 
     /// The document path of a line, read from its start (`{"document":"…"`) without decoding the
