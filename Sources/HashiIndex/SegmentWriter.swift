@@ -537,7 +537,37 @@ struct TermTable: Sendable {
     /// A slot holds the term's hash beside its id (hash << 32 | id), so probing past other terms
     /// reads only the slot array; a term's state and bytes are read only when the hash matches.
     mutating func intern(field: UInt8, bytes: UnsafeRawBufferPointer, hash h: UInt32) -> Int {
-        var mask = slots.count - 1
+        let (found, idx) = find(field: field, bytes: bytes, hash: h)
+        if found >= 0 { return found }
+        // Insert.
+        let id = states.count
+        let start = arena.count
+        arena.append(contentsOf: bytes)
+        let head = allocateSlice(level: 0)
+        states.append(TermState(hash: h, start: UInt32(truncatingIfNeeded: start), length: UInt32(bytes.count),
+                                field: field, level: 0, head: head, pos: head,
+                                end: head &+ UInt32(Self.sliceSize(0) - 4),
+                                lastPassage: 0, docFreq: 0, totalFreq: 0))
+        if arena.count > Int(UInt32.max) { overflowed = true }
+        slots[idx] = Self.slot(hash: h, id: id)
+        if states.count * 2 > slots.count {
+            var newSlots = [UInt64](repeating: Self.emptySlot, count: slots.count * 2)
+            let mask = newSlots.count - 1
+            for (i, st) in states.enumerated() {
+                var j = Int(st.hash) & mask
+                while newSlots[j] != Self.emptySlot { j = (j + 1) & mask }
+                newSlots[j] = Self.slot(hash: st.hash, id: i)
+            }
+            slots = newSlots
+        }
+        return id
+    }
+
+    /// The id of the term with hash `h` (or -1 when absent) and the slot where probing stopped
+    /// (the term's slot, or the empty slot where it would be inserted).
+    @inline(__always)
+    func find(field: UInt8, bytes: UnsafeRawBufferPointer, hash h: UInt32) -> (id: Int, slot: Int) {
+        let mask = slots.count - 1
         var idx = Int(h) & mask
         let found: Int = slots.withUnsafeBufferPointer { slots in
             states.withUnsafeBufferPointer { states in
@@ -558,29 +588,7 @@ struct TermTable: Sendable {
                 }
             }
         }
-        if found >= 0 { return found }
-        // Insert.
-        let id = states.count
-        let start = arena.count
-        arena.append(contentsOf: bytes)
-        let head = allocateSlice(level: 0)
-        states.append(TermState(hash: h, start: UInt32(truncatingIfNeeded: start), length: UInt32(bytes.count),
-                                field: field, level: 0, head: head, pos: head,
-                                end: head &+ UInt32(Self.sliceSize(0) - 4),
-                                lastPassage: 0, docFreq: 0, totalFreq: 0))
-        if arena.count > Int(UInt32.max) { overflowed = true }
-        slots[idx] = Self.slot(hash: h, id: id)
-        if states.count * 2 > slots.count {
-            var newSlots = [UInt64](repeating: Self.emptySlot, count: slots.count * 2)
-            mask = newSlots.count - 1
-            for (i, st) in states.enumerated() {
-                var j = Int(st.hash) & mask
-                while newSlots[j] != Self.emptySlot { j = (j + 1) & mask }
-                newSlots[j] = Self.slot(hash: st.hash, id: i)
-            }
-            slots = newSlots
-        }
-        return id
+        return (found, idx)
     }
 
     /// An empty slot (no term id is 2^32 − 1: a segment holds fewer terms).
