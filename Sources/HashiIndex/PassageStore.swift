@@ -133,42 +133,97 @@ struct PassageStoreBuilder: Sendable {
     }
 }
 
-/// Decodes the passages of one inflated block payload.
+/// Decodes the passages of one block: its metadata (six varints per passage), then its texts.
 enum PassageBlockDecoder {
+    /// One passage's metadata, with its text's length.
+    private struct Meta {
+        var document: UInt32
+        var ordinal: UInt32
+        var line: UInt32
+        var startOffset: UInt64
+        var endOffset: UInt64
+        var textLength: Int
+    }
+
+    /// The metadata of `count` passages at the start of `raw` and where it ends; nil when `raw`
+    /// ends first or holds a value out of range.
+    private static func metadata(_ raw: UnsafeRawBufferPointer, count n: Int) -> (metas: [Meta], end: Int)? {
+        let v = ByteView(bytes: raw)
+        var o = 0
+        var doc: UInt64 = 0, line: UInt64 = 0, end: UInt64 = 0
+        var metas: [Meta] = []
+        metas.reserveCapacity(n)
+        for _ in 0..<n {
+            guard let dd = v.varint(&o), let ord = v.varint32(&o), let dl = v.varint(&o),
+                  let ds = v.varint(&o), let dl2 = v.varint(&o), let tl = v.varint(&o) else { return nil }
+            doc = doc &+ unzigzag(dd)
+            line = line &+ unzigzag(dl)
+            let start = end &+ unzigzag(ds)
+            end = start &+ unzigzag(dl2)
+            guard doc <= UInt64(UInt32.max), line <= UInt64(UInt32.max), tl <= UInt64(UInt32.max) else { return nil }
+            metas.append(Meta(document: UInt32(doc), ordinal: ord, line: UInt32(line), startOffset: start, endOffset: end,
+                              textLength: Int(tl)))
+        }
+        return (metas, o)
+    }
+
+    private static func record(_ m: Meta, text: UnsafeRawBufferPointer) -> PassageRecord {
+        PassageRecord(document: m.document, ordinal: m.ordinal, line: m.line, startOffset: m.startOffset,
+                      endOffset: m.endOffset, text: String(decoding: text, as: UTF8.self))
+    }
+
     /// Decodes all `entry.passageCount` passages of `payload`; nil when the
     /// metadata is malformed or the texts do not exactly fill the payload.
     static func decode(_ payload: [UInt8], entry: PassageBlockEntry, only: Int? = nil) -> [PassageRecord]? {
         payload.withUnsafeBytes { raw -> [PassageRecord]? in
-            let v = ByteView(bytes: raw)
-            var o = 0
-            let n = Int(entry.passageCount)
-            var doc: UInt64 = 0, line: UInt64 = 0, end: UInt64 = 0
-            var metas: [(UInt32, UInt32, UInt32, UInt64, UInt64, Int)] = []
-            metas.reserveCapacity(n)
-            var textTotal = 0
-            for _ in 0..<n {
-                guard let dd = v.varint(&o), let ord = v.varint32(&o), let dl = v.varint(&o),
-                      let ds = v.varint(&o), let dl2 = v.varint(&o), let tl = v.varint(&o) else { return nil }
-                doc = doc &+ unzigzag(dd)
-                line = line &+ unzigzag(dl)
-                let start = end &+ unzigzag(ds)
-                end = start &+ unzigzag(dl2)
-                guard doc <= UInt64(UInt32.max), line <= UInt64(UInt32.max), tl <= UInt64(raw.count) else { return nil }
-                metas.append((UInt32(doc), ord, UInt32(line), start, end, Int(tl)))
-                textTotal += Int(tl)
-            }
-            guard textTotal == raw.count - o else { return nil }
+            guard let (metas, metaEnd) = metadata(raw, count: Int(entry.passageCount)),
+                  metas.reduce(0, { $0 + $1.textLength }) == raw.count - metaEnd else { return nil }
             var out: [PassageRecord] = []
-            out.reserveCapacity(only == nil ? n : 1)
+            out.reserveCapacity(only == nil ? metas.count : 1)
+            var o = metaEnd
             for (i, m) in metas.enumerated() {
                 if only == nil || only == i {
-                    let bytes = UnsafeRawBufferPointer(rebasing: raw[o..<(o + m.5)])
-                    out.append(PassageRecord(document: m.0, ordinal: m.1, line: m.2, startOffset: m.3, endOffset: m.4,
-                                             text: String(decoding: bytes, as: UTF8.self)))
+                    out.append(record(m, text: UnsafeRawBufferPointer(rebasing: raw[o..<(o + m.textLength)])))
                 }
-                o += m.5
+                o += m.textLength
             }
             return out
         }
+    }
+
+    /// Decodes the passages at block-relative indexes `wanted`, inflating the block only as far as
+    /// the last of them (the metadata first, in growing steps, then the texts up to the last one
+    /// wanted). Nil when an index is out of range or the block is malformed.
+    static func decode(_ inflater: PrefixInflater, entry: PassageBlockEntry, wanted: [Int]) -> [Int: PassageRecord]? {
+        let n = Int(entry.passageCount)
+        guard let last = wanted.max(), let first = wanted.min(), first >= 0, last < n else { return nil }
+        let rawLength = inflater.rawLength
+        // A passage's metadata is usually a few bytes; start with a guess and double until it parses.
+        var step = min(rawLength, 64 + 8 * n)
+        var parsed: (metas: [Meta], end: Int)? = nil
+        while parsed == nil {
+            guard inflater.ensure(step) else { return nil }
+            parsed = metadata(inflater.bytes, count: n)
+            if parsed == nil {
+                guard step < rawLength else { return nil }
+                step = min(rawLength, step * 2)
+            }
+        }
+        guard let (metas, metaEnd) = parsed,
+              metas.reduce(0, { $0 + $1.textLength }) == rawLength - metaEnd else { return nil }
+        var starts: [Int] = []
+        starts.reserveCapacity(last + 1)
+        var o = metaEnd
+        for m in metas[0...last] {
+            starts.append(o)
+            o += m.textLength
+        }
+        guard inflater.ensure(o) else { return nil }
+        let raw = inflater.bytes
+        var out: [Int: PassageRecord] = [:]
+        for i in wanted {
+            out[i] = record(metas[i], text: UnsafeRawBufferPointer(rebasing: raw[starts[i]..<(starts[i] + metas[i].textLength)]))
+        }
+        return out
     }
 }

@@ -291,12 +291,29 @@ public final class SegmentReader: @unchecked Sendable {
     }
 
     /// The passage with id `id`, or nil when out of range or damaged.
-    /// Inflates the one block that holds it, into a buffer of this call.
+    /// Inflates the block that holds it as far as the passage's end, into a buffer of this call.
     public func passage(_ id: UInt32) -> PassageRecord? {
-        guard let b = passageBlock(of: id), let (entry, _) = passageBlockEntry(b) else { return nil }
-        let k = Int(id) - Int(entry.firstPassage)
-        guard k >= 0, k < Int(entry.passageCount) else { return nil }
-        return passages(inBlock: b, only: k)?.first
+        passages([id])[id]
+    }
+
+    /// The passages with ids `ids`, by id; an id out of range or in a damaged block has no entry.
+    /// Each block holding some of them is inflated once, and only as far as the last one it holds
+    /// (what a page of search results needs: a few passages, rarely from one block).
+    public func passages(_ ids: [UInt32]) -> [UInt32: PassageRecord] {
+        var byBlock: [Int: [UInt32]] = [:]
+        for id in ids {
+            if let b = passageBlock(of: id) { byBlock[b, default: []].append(id) }
+        }
+        var result: [UInt32: PassageRecord] = [:]
+        for (b, blockIDs) in byBlock {
+            guard let (entry, off) = passageBlockEntry(b),
+                  let z = psg.view.slice(off, Int(entry.compressedLength)),
+                  let inflater = PrefixInflater(source: z, rawLength: Int(entry.rawLength)) else { continue }
+            let wanted = blockIDs.map { Int($0) - Int(entry.firstPassage) }
+            guard let records = PassageBlockDecoder.decode(inflater, entry: entry, wanted: wanted) else { continue }
+            for (k, record) in records { result[entry.firstPassage + UInt32(k)] = record }
+        }
+        return result
     }
 
     /// The document id of passage `id` without decoding its text (a binary

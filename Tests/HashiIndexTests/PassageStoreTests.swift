@@ -143,8 +143,13 @@ private func multiBlockModel(seed: UInt64) -> SegmentModel {
             try Data(bytes).write(to: url)
             let r = try SegmentReader(directory: dir.url, name: "seg")
             #expect(r.passageBlockCount == blocks)
-            #expect(r.passage(e1.firstPassage) == nil)
+            // A passage is inflated only as far as its end: one before the damage may still read,
+            // but never as anything but its true record. The last one needs the whole stream.
+            let first = r.passage(e1.firstPassage)
+            #expect(first == nil || first == clean.passage(e1.firstPassage))
+            if delta == 2 { #expect(first == nil) }
             #expect(r.passage(e1.firstPassage + e1.passageCount - 1) == nil)
+            #expect(r.passages(inBlock: 1) == nil)
             #expect(r.passage(0) == clean.passage(0))
             #expect(r.passage(e1.firstPassage + e1.passageCount) == clean.passage(e1.firstPassage + e1.passageCount))
             let problems = IndexCheck.verify(directory: dir.url, segment: "seg")

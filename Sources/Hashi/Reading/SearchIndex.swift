@@ -123,15 +123,20 @@ public final class SearchIndex: Sendable {
             do throws(QueryError) { found = try searcher.search(plan, limit: limit, offset: offset, explain: explain) } catch {
                 throw .query(error)
             }
+            // One pass per segment over the page's passages: a block is inflated once per page, and
+            // only as far as the last passage needed from it.
+            var stored: [Int: [UInt32: PassageRecord]] = [:]
+            for (segment, hits) in Dictionary(grouping: found.hits, by: \.segment) {
+                stored[segment] = searcher.segments[segment].passages(hits.map(\.passage))
+            }
             var results: [SearchResult] = []
             for (k, hit) in found.hits.enumerated() {
                 let segment = searcher.segments[hit.segment]
-                guard let passage = segment.passage(hit.passage), let document = segment.document(passage.document) else {
+                guard let passage = stored[hit.segment]?[hit.passage], let document = segment.document(passage.document) else {
                     throw .index(.corrupted(file: segment.directory.path + "/" + segment.name, offset: 0,
                                             reason: "passage \(hit.passage) cannot be read"))
                 }
                 var matches: [SearchMatch] = []
-                var snippet = Snippet(of: Array(passage.text.unicodeScalars), matches: [])
                 if highlight {
                     let spans: [MatchSpan]
                     do throws(ICUError) { spans = try Highlighter(analyzer: analyzer).spans(of: plan, in: passage.text) } catch { throw .icu(error) }
@@ -140,8 +145,8 @@ public final class SearchIndex: Sendable {
                         SearchMatch(start: offsets.scalarOffset(ofUTF16: $0.start), end: offsets.scalarOffset(ofUTF16: $0.end),
                                     term: $0.term, concept: $0.concept)
                     }
-                    snippet = Snippet(of: Array(passage.text.unicodeScalars), matches: matches.map { $0.start..<$0.end })
                 }
+                let snippet = Snippet(of: Array(passage.text.unicodeScalars), matches: matches.map { $0.start..<$0.end })
                 results.append(SearchResult(rank: offset + k + 1, score: (hit.score * 1000).rounded() / 1000,
                                             document: document.path, passage: Int(passage.ordinal), line: Int(passage.line),
                                             text: passage.text, snippet: snippet.text, matches: matches,
