@@ -16,16 +16,20 @@ public struct DecodedText: Sendable, Hashable {
     /// `text.utf16.count` (whose entry is the input's length).
     public func byteOffsets(inputLength: Int) -> [Int] {
         var result: [Int] = []
-        result.reserveCapacity(text.utf16.count + 1)
         switch encoding {
         case .utf16LittleEndian, .utf16BigEndian:
+            result.reserveCapacity(text.utf16.count + 1)
             for k in 0..<text.utf16.count { result.append(2 + 2 * k) }
         case .utf8:
             // From the UTF-8 bytes: one entry per scalar's lead byte, two for a 4-byte scalar
-            // (a surrogate pair in UTF-16).
+            // (a surrogate pair in UTF-16). The count comes from the bytes too: `text.utf16.count`
+            // would build an index of the whole string.
             let bias = hadByteOrderMark ? 3 : 0
             var copy = text
             copy.withUTF8 { bytes in
+                var units = 0
+                for byte in bytes { units &+= (byte & 0xC0 != 0x80 ? 1 : 0) &+ (byte >= 0xF0 ? 1 : 0) }
+                result.reserveCapacity(units + 1)
                 for (k, byte) in bytes.enumerated() where byte & 0xC0 != 0x80 {
                     result.append(bias + k)
                     if byte >= 0xF0 { result.append(bias + k) }
