@@ -38,12 +38,12 @@ public enum BuiltInDictionary {
     public static func read(from path: String) throws(BackgroundDictionaryError) -> Loaded {
         let start = DispatchTime.now().uptimeNanoseconds
         guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(file: path) }
-        let entries = try SudachiSynonyms.entries(bytes: [UInt8](data), file: path)
         let analyzer: Analyzer
         do { analyzer = try Analyzer() } catch { throw .icu(error.description) }
-        let (concepts, fallbackTokens) = try SudachiSynonyms.analyzedConcepts(of: entries, using: analyzer)
+        let (concepts, fallbackTokens, entries) = try SudachiSynonyms.analyzedConcepts(bytes: [UInt8](data), file: path,
+                                                                                       using: analyzer)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return Loaded(concepts: concepts, fallbackTokens: fallbackTokens, path: path, seconds: seconds, entries: entries.count)
+        return Loaded(concepts: concepts, fallbackTokens: fallbackTokens, path: path, seconds: seconds, entries: entries)
     }
 
     /// Where the data is: the environment variable's file, else the resource bundle beside the
