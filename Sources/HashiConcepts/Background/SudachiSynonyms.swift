@@ -72,15 +72,16 @@ public enum SudachiSynonyms {
     }
 
     /// Entries analysed per batch by ``analyzedConcepts(bytes:file:using:)`` (more, to the end of a group).
-    static let entriesPerBatch = 2_048
+    public static let entriesPerBatch = 2_048
 
     /// ``analyzedConcepts(of:using:)`` of the entries of a file's bytes, parsed and analysed a
     /// batch of groups at a time: neither every entry nor every headword's tokens are held at once
     /// (for SudachiDict's 65,000 lines they took tens of megabytes). The result is the same, since
-    /// a batch always ends at the end of a group. Also returns how many lines were entries.
+    /// a batch always ends at the end of a group (`batchSize` entries or a few more). Also returns
+    /// how many lines were entries.
     /// - Throws: ``BackgroundDictionaryError`` for bytes that are not UTF-8, a malformed line, or
     ///   when ICU fails.
-    public static func analyzedConcepts(bytes: [UInt8], file: String, using analyzer: Analyzer)
+    public static func analyzedConcepts(bytes: [UInt8], file: String, using analyzer: Analyzer, batchSize: Int = entriesPerBatch)
         throws(BackgroundDictionaryError) -> (concepts: [Concept], fallbackTokens: CorpusPresence.FallbackTokens, entries: Int) {
         var concepts: [Concept] = []
         var fallback: CorpusPresence.FallbackTokens = []
@@ -97,7 +98,7 @@ public enum SudachiSynonyms {
             // Deletion records take no part (left out here as analyzedConcepts(of:) leaves them out,
             // so that they never separate two runs of one group).
             guard entry.expansion != 2 else { return }
-            if batch.count >= entriesPerBatch, entry.group != batch.last?.group { try analyseBatch() }
+            if batch.count >= batchSize, entry.group != batch.last?.group { try analyseBatch() }
             batch.append(entry)
         }
         try analyseBatch()
