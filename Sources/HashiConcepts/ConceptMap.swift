@@ -227,6 +227,9 @@ public struct Concept: Sendable, Hashable, Codable {
     static func canonical(_ members: [ConceptMember]) -> [ConceptMember] {
         let sorted = members.sorted(by: ConceptMember.canonicalOrder)
         var result: [ConceptMember] = []
+        // Exactly the room needed: a background dictionary's tens of thousands of concepts are held
+        // through a build, and growing by doubling left up to half of each array unused.
+        result.reserveCapacity(sorted.count)
         for member in sorted {
             // Sorted by key, role, source, then confidence descending: the first of a run is kept.
             if let last = result.last, last.sameMembership(as: member) { continue }

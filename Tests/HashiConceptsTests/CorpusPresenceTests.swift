@@ -39,4 +39,23 @@ struct CorpusPresenceTests {
         #expect(try kept("laundering money, 資金洗浄", corpus: "money only").isEmpty)
         #expect(try kept("file systems, ファイルシステム", corpus: "a file system") == [["file systems", "ファイルシステム"]])
     }
+
+    /// The flat store of bigram-test terms hands back each member's terms as appended.
+    @Test func bigramTestTermsKeepEachMembersTerms() throws {
+        let a = try analyzer.tokens(of: "資金洗浄").filter(CorpusPresence.isBigramTestToken)
+        let b = try analyzer.tokens(of: "ICT格差").filter(CorpusPresence.isBigramTestToken)
+        func pairs(_ tokens: [Token]) -> [BigramTestTerms.Term] { tokens.map { .init(stream: $0.stream, term: $0.term) } }
+        var terms: BigramTestTerms = [[a, []], [[], b, a]]
+        #expect(terms.count == 2)
+        #expect(Array(terms.terms(concept: 0, member: 0)) == pairs(a) && terms.terms(concept: 0, member: 1).isEmpty)
+        #expect(Array(terms.terms(concept: 1, member: 1)) == pairs(b) && Array(terms.terms(concept: 1, member: 2)) == pairs(a))
+        #expect(terms.terms(concept: 1, member: 3).isEmpty && terms.terms(concept: 2, member: 0).isEmpty)
+        var other = BigramTestTerms()
+        other.append(concept: 1, of: terms)
+        other.append(concept: 5, of: terms)
+        #expect(other.count == 2 && Array(other.terms(concept: 0, member: 1)) == pairs(b) && other.terms(concept: 1, member: 0).isEmpty)
+        terms += other
+        #expect(terms.count == 4 && Array(terms.terms(concept: 2, member: 2)) == pairs(a))
+        #expect(pairs(b).contains { $0.stream == .word } && pairs(a).allSatisfy { $0.stream == .bigram })
+    }
 }

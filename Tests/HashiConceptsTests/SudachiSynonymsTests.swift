@@ -197,4 +197,50 @@ struct BuiltInDictionaryTests {
             #expect(tokens.map(\.term) == alone.map(\.term), "line \(entry.line): \(entry.headword)")
         }
     }
+
+    /// Parsing and analysing a batch of groups at a time gives what the whole file at once gives,
+    /// whatever the batch size: a deletion record between two runs of a group does not split it.
+    @Test func batchesGiveTheConceptsOfTheWholeFile() throws {
+        let text = """
+            000001,1,0,1,0,0,0,(),インフルエンザ,,
+            000001,1,0,1,0,0,1,(),influenza,,
+            000002,1,0,1,0,0,0,(),勘定,,
+            000002,1,2,1,0,0,0,(),消えた,,
+            000002,1,0,2,0,0,0,(),支払い,,
+
+            000003,1,0,1,0,0,0,(),due diligence,,
+            000003,1,0,1,0,0,0,(),デューデリジェンス,,
+            000002,1,0,3,0,0,0,(),精算,,
+            000002,1,0,3,0,0,0,(),清算,,
+            """
+        let bytes = Array(text.utf8)
+        let whole = try SudachiSynonyms.analyzedConcepts(of: try SudachiSynonyms.entries(bytes: bytes, file: "s.txt"), using: analyzer)
+        for size in [1, 2, 3, 100] {
+            let batched = try SudachiSynonyms.analyzedConcepts(bytes: bytes, file: "s.txt", using: analyzer, batchSize: size)
+            #expect(batched.concepts == whole.concepts, "batch size \(size)")
+            #expect(batched.entries == 9)
+            for (c, concept) in whole.concepts.enumerated() {
+                for m in concept.members.indices {
+                    #expect(batched.fallbackTokens.terms(concept: c, member: m) == whole.fallbackTokens.terms(concept: c, member: m))
+                }
+            }
+        }
+        #expect(whole.concepts.count == 4)
+        #expect(whole.concepts.contains { Set($0.members.map(\.text)) == ["勘定", "支払い"] })
+    }
+
+    /// The same on the real file, with the batch size builds use.
+    @Test func batchesGiveTheConceptsOfTheWholeRealFile() throws {
+        let path = try BuiltInDictionary.locate()
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        let whole = try SudachiSynonyms.analyzedConcepts(of: try SudachiSynonyms.entries(bytes: bytes, file: path), using: analyzer)
+        let batched = try SudachiSynonyms.analyzedConcepts(bytes: bytes, file: path, using: analyzer)
+        #expect(batched.concepts == whole.concepts)
+        #expect(batched.fallbackTokens.count == whole.fallbackTokens.count && whole.fallbackTokens.count == whole.concepts.count)
+        for c in stride(from: 0, to: whole.concepts.count, by: 97) {
+            for m in whole.concepts[c].members.indices {
+                #expect(batched.fallbackTokens.terms(concept: c, member: m) == whole.fallbackTokens.terms(concept: c, member: m))
+            }
+        }
+    }
 }

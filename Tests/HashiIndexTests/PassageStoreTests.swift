@@ -217,6 +217,16 @@ private func multiBlockModel(seed: UInt64) -> SegmentModel {
             #expect(Zlib.decompress($0, rawLength: 18) == nil)
         }
     }
+
+    /// Compressed blocks are kept until their segment is written: the result holds just its bytes,
+    /// not the room zlib's bound asked for.
+    @Test func compressedBytesCarryNoSpareCapacity() throws {
+        let raw = [UInt8](repeating: 0x61, count: 1 << 20)
+        let compressed = Zlib.compress(raw)
+        #expect(compressed.count < 8192)
+        #expect(compressed.capacity < compressed.count + 4096, "capacity \(compressed.capacity) for \(compressed.count) bytes")
+        #expect(compressed.withUnsafeBytes { Zlib.decompress($0, rawLength: raw.count) } == raw)
+    }
 }
 
 /// A thread-safe counter for concurrency tests.

@@ -66,10 +66,10 @@ extension IndexBuilder {
         var curated: [Concept] = []
         var imported: [Concept] = []
         var importedTokens: CorpusPresence.FallbackTokens = []
-        for (concept, tokens) in zip(dictionaries.concepts, dictionaries.fallbackTokens) {
+        for (k, concept) in dictionaries.concepts.enumerated() {
             if concept.members.allSatisfy({ $0.source.tier == .imported }) {
                 imported.append(concept)
-                importedTokens.append(tokens)
+                importedTokens.append(concept: k, of: dictionaries.fallbackTokens)
             } else {
                 curated.append(concept)
             }

@@ -2,17 +2,27 @@ import Foundation
 import HashiConcepts
 import HashiIndex
 
-/// The binary form of `concepts.map` (documented byte by byte in `Index/FORMAT.md`): the concept
-/// map as interned strings and varints, which a search opens in milliseconds where JSON of the same
-/// map took seconds, and the review material (mined pairs, dictionaries, settings) as a JSON block.
+/// The binary form of `concepts.map` (documented byte by byte in `Index/FORMAT.md`): a header and
+/// one zlib stream holding the review material (mined pairs, dictionaries, settings) as JSON, a
+/// front-coded table of the strings in byte order, the distinct confidences, and the concepts as
+/// five streams of small numbers (member headers, texts, keys, sources, forms), each stream
+/// compressing better on its own than the fields interleaved.
+///
+/// Version 3. Version 2 (the same concepts, uncompressed, with a confidence and a source string
+/// per member) is still read (``decodeVersion2(_:path:)``); an index holding it is found stale
+/// (``storedVersion(atPath:)``) and rebuilt.
 enum ConceptTableCodec {
     /// `HCMP`: Hashi concept map.
     static let magic: [UInt8] = [0x48, 0x43, 0x4D, 0x50]
-    /// The binary format's version.
-    static let version: UInt32 = 2
+    /// The version written.
+    static let version: UInt32 = 3
+    /// zlib's best compression: the table is written once per build and read whole.
+    static let compressionLevel: Int32 = 9
+    /// Where the zlib stream starts: magic, version, inflated length.
+    static let headerBytes = 12
 
-    /// The review material, stored as JSON after the header.
-    private struct Review: Codable {
+    /// The review material, stored as JSON.
+    struct Review: Codable {
         var background: BackgroundSummary?
         var dictionaries: [String]
         var mined: [MinedConcept]
@@ -30,66 +40,40 @@ enum ConceptTableCodec {
         } catch {
             throw .invalidInput("the concept table cannot be encoded: \(error)")
         }
-        var strings: [String] = []
-        var ids: [String: Int] = [:]
-        func id(_ string: String) -> UInt64 {
-            if let known = ids[string] { return UInt64(known) }
-            ids[string] = strings.count
-            strings.append(string)
-            return UInt64(strings.count - 1)
-        }
+        // Two passes over the members: the first collects the strings and confidences, the second
+        // writes their numbers in the sorted tables.
+        var numbering = ConceptNumbering()
+        var streams = ConceptStreams()
+        streams.append(table.map.concepts, numbering: &numbering)
+        numbering.freeze()
+        streams = ConceptStreams()
+        streams.append(table.map.concepts, numbering: &numbering)
+
         var body: [UInt8] = []
-        Varint.append(UInt64(table.map.concepts.count), to: &body)
-        for concept in table.map.concepts {
-            Varint.append(UInt64(concept.members.count), to: &body)
-            for member in concept.members {
-                Varint.append(id(member.text), to: &body)
-                Varint.append(UInt64(member.key.terms.count), to: &body)
-                for term in member.key.terms { Varint.append(id(term), to: &body) }
-                if member.stems == member.key {
-                    Varint.append(0, to: &body)
-                } else {
-                    Varint.append(UInt64(member.stems.terms.count) + 1, to: &body)
-                    for term in member.stems.terms { Varint.append(id(term), to: &body) }
-                }
-                body.append(UInt8(MemberKind.allCases.firstIndex(of: member.kind) ?? 0))
-                body.append(UInt8(ConceptMember.Role.allCases.firstIndex(of: member.role) ?? 0))
-                switch member.source {
-                case let .dictionary(file, line):
-                    body.append(0); Varint.append(id(file), to: &body); Varint.append(UInt64(max(line, 0)), to: &body)
-                case let .mined(document, line):
-                    body.append(1); Varint.append(id(document), to: &body); Varint.append(UInt64(max(line, 0)), to: &body)
-                case let .background(name, entry):
-                    body.append(2); Varint.append(id(name), to: &body); Varint.append(id(entry), to: &body)
-                case let .imported(name, file, line):
-                    body.append(3); Varint.append(id(name), to: &body); Varint.append(id(file), to: &body)
-                    Varint.append(UInt64(max(line, 0)), to: &body)
-                }
-                withUnsafeBytes(of: member.confidence.bitPattern.littleEndian) { body.append(contentsOf: $0) }
-                if let form = member.form {
-                    body.append(1)
-                    Varint.append(UInt64(form.lexemes.count), to: &body)
-                    for lexeme in form.lexemes { Varint.append(UInt64(max(lexeme, 0)), to: &body) }
-                    body.append(UInt8(MemberForm.Relation.allCases.firstIndex(of: form.relation) ?? 0))
-                    body.append(UInt8(MemberForm.Abbreviation.allCases.firstIndex(of: form.abbreviation) ?? 0))
-                    body.append(UInt8(MemberForm.Spelling.allCases.firstIndex(of: form.spelling) ?? 0))
-                    Varint.append(form.domain.map { id($0) + 1 } ?? 0, to: &body)
-                } else {
-                    body.append(0)
-                }
-            }
+        Varint.append(UInt64(review.count), to: &body)
+        body += review
+        Varint.append(UInt64(numbering.strings.count), to: &body)
+        var previous: [UInt8] = []
+        for string in numbering.strings {
+            let shared = zip(previous, string).prefix { $0 == $1 }.count
+            Varint.append(UInt64(shared), to: &body)
+            Varint.append(UInt64(string.count - shared), to: &body)
+            body += string[shared...]
+            previous = string
         }
+        Varint.append(UInt64(numbering.confidences.count), to: &body)
+        for bits in numbering.confidences {
+            withUnsafeBytes(of: bits.littleEndian) { body.append(contentsOf: $0) }
+        }
+        Varint.append(UInt64(table.map.concepts.count), to: &body)
+        for stream in streams.all { Varint.append(UInt64(stream.count), to: &body) }
+        for stream in streams.all { body += stream }
+        guard body.count <= Int(UInt32.max) else { throw .invalidInput("the concept table exceeds 4 GiB") }
+
         var bytes = magic
         withUnsafeBytes(of: version.littleEndian) { bytes.append(contentsOf: $0) }
-        withUnsafeBytes(of: UInt32(review.count).littleEndian) { bytes.append(contentsOf: $0) }
-        bytes += review
-        Varint.append(UInt64(strings.count), to: &bytes)
-        for string in strings {
-            let utf8 = Array(string.utf8)
-            Varint.append(UInt64(utf8.count), to: &bytes)
-            bytes += utf8
-        }
-        bytes += body
+        withUnsafeBytes(of: UInt32(body.count).littleEndian) { bytes.append(contentsOf: $0) }
+        bytes += Zlib.compress(body, level: compressionLevel)
         return bytes
     }
 
@@ -98,124 +82,88 @@ enum ConceptTableCodec {
         bytes.starts(with: magic)
     }
 
-    /// Reads the binary form (`bytes` without the checksum); `path` names the file in errors.
+    /// The format version of the table file at `path`, read from its header without checking or
+    /// decoding the rest: 0 for the JSON form of early versions, nil when there is no file or its
+    /// header is unreadable (a damaged file is reported when it is read).
+    static func storedVersion(atPath path: String) -> UInt32? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard let header = try? handle.read(upToCount: 8), !header.isEmpty else { return nil }
+        if header.first == UInt8(ascii: "{") { return 0 }
+        let bytes = [UInt8](header)
+        guard bytes.count == 8, bytes.starts(with: magic) else { return nil }
+        return UInt32(bytes[4]) | UInt32(bytes[5]) << 8 | UInt32(bytes[6]) << 16 | UInt32(bytes[7]) << 24
+    }
+
+    /// Reads the binary form (`bytes` without the checksum), version 3 or 2; `path` names the file
+    /// in errors.
     static func decode(_ bytes: ArraySlice<UInt8>, path: String) throws(IndexError) -> ConceptTable {
         let data = Array(bytes)
-        var offset = 4
-        func fail(_ reason: String) -> IndexError { .corrupted(file: path, offset: offset, reason: reason) }
-        func u32() throws(IndexError) -> UInt32 {
-            guard offset + 4 <= data.count else { throw fail("the concept table is truncated") }
-            let value = UInt32(data[offset]) | UInt32(data[offset + 1]) << 8 | UInt32(data[offset + 2]) << 16 | UInt32(data[offset + 3]) << 24
-            offset += 4
-            return value
-        }
-        func varint() throws(IndexError) -> Int {
-            guard let value = Varint.decode(data, at: &offset), value <= UInt64(Int32.max) else {
-                throw fail("a number of the concept table is damaged")
+        func word(at offset: Int) throws(IndexError) -> UInt32 {
+            guard offset + 4 <= data.count else {
+                throw .corrupted(file: path, offset: min(offset, data.count), reason: "the concept table is truncated")
             }
-            return Int(value)
+            return UInt32(data[offset]) | UInt32(data[offset + 1]) << 8 | UInt32(data[offset + 2]) << 16 | UInt32(data[offset + 3]) << 24
         }
-        func byte() throws(IndexError) -> UInt8 {
-            guard offset < data.count else { throw fail("the concept table is truncated") }
-            offset += 1
-            return data[offset - 1]
+        let stored = try word(at: 4)
+        if stored == 2 { return try decodeVersion2(data, path: path) }
+        guard stored == version else { throw .versionMismatch(file: path, found: stored, supported: version) }
+        let rawLength = Int(try word(at: 8))
+        let compressed = data.count - headerBytes
+        // deflate expands at most about 1032:1; a larger length is damage, not a reason to allocate.
+        guard compressed > 0, rawLength <= compressed * 1032 + 64 else {
+            throw .corrupted(file: path, offset: 8, reason: "the concept table's length (\(rawLength) bytes inflated) does not fit its compressed size")
         }
-        func pick<T>(_ cases: [T], _ what: String) throws(IndexError) -> T {
-            let k = Int(try byte())
-            guard k < cases.count else { throw fail("unknown \(what) \(k)") }
-            return cases[k]
+        guard let body = data[headerBytes...].withUnsafeBytes({ Zlib.decompress($0, rawLength: rawLength) }) else {
+            throw .corrupted(file: path, offset: headerBytes, reason: "the concept table's zlib stream is damaged or does not inflate to \(rawLength) bytes")
         }
-        let stored = try u32()
-        guard stored == version else {
-            throw .versionMismatch(file: path, found: stored, supported: version)
+        var reader = ConceptBodyReader(data: body, path: path, fileOffset: headerBytes)
+        return try reader.table()
+    }
+}
+
+/// The strings and confidences of a table, numbered in sorted order: collected in a first pass
+/// over the members (when every lookup answers 0), frozen, then looked up in the second.
+struct ConceptNumbering {
+    private var collectedStrings: Set<[UInt8]> = []
+    private var collectedConfidences: Set<UInt64> = []
+    private var stringNumbers: [[UInt8]: Int]? = nil
+    private var confidenceNumbers: [UInt64: Int] = [:]
+    /// The strings' UTF-8 bytes in byte order, once frozen.
+    private(set) var strings: [[UInt8]] = []
+    /// The confidences' IEEE-754 bit patterns in ascending order, once frozen.
+    private(set) var confidences: [UInt64] = []
+
+    /// The number of `string` (by its bytes: strings that Swift finds canonically equal but spell
+    /// differently stay apart).
+    mutating func number(of string: String) -> UInt64 {
+        let bytes = Array(string.utf8)
+        guard let stringNumbers else {
+            collectedStrings.insert(bytes)
+            return 0
         }
-        let reviewLength = Int(try u32())
-        guard reviewLength <= data.count - offset else { throw fail("the concept table is truncated") }
-        let review: Review
-        do {
-            review = try JSONDecoder().decode(Review.self, from: Data(data[offset..<(offset + reviewLength)]))
-        } catch {
-            throw fail("the concept table's review block cannot be read (\(error))")
+        return UInt64(stringNumbers[bytes] ?? 0)
+    }
+
+    /// The number of `confidence` (by its bit pattern).
+    mutating func number(ofConfidence confidence: Double) -> UInt64 {
+        guard stringNumbers != nil else {
+            collectedConfidences.insert(confidence.bitPattern)
+            return 0
         }
-        offset += reviewLength
-        let stringCount = try varint()
-        guard stringCount <= data.count - offset else { throw fail("the string count exceeds the file") }
-        var strings: [String] = []
-        strings.reserveCapacity(stringCount)
-        for _ in 0..<stringCount {
-            let length = try varint()
-            guard length <= data.count - offset, let string = String(validating: data[offset..<(offset + length)], as: UTF8.self) else {
-                throw fail("a string of the concept table is damaged")
-            }
-            strings.append(string)
-            offset += length
-        }
-        func string() throws(IndexError) -> String {
-            let k = try varint()
-            guard k < strings.count else { throw fail("a string reference is out of range") }
-            return strings[k]
-        }
-        func terms(_ count: Int) throws(IndexError) -> [String] {
-            guard count <= data.count - offset else { throw fail("a term count exceeds the file") }
-            var result: [String] = []
-            result.reserveCapacity(count)
-            for _ in 0..<count { result.append(try string()) }
-            return result
-        }
-        let conceptCount = try varint()
-        guard conceptCount <= data.count - offset else { throw fail("the concept count exceeds the file") }
-        var concepts: [Concept] = []
-        concepts.reserveCapacity(conceptCount)
-        for _ in 0..<conceptCount {
-            let memberCount = try varint()
-            guard memberCount <= data.count - offset else { throw fail("a member count exceeds the file") }
-            var members: [ConceptMember] = []
-            members.reserveCapacity(memberCount)
-            for _ in 0..<memberCount {
-                let text = try string()
-                let key = ConceptKey(terms: try terms(try varint()))
-                let stemCount = try varint()
-                let stems = stemCount == 0 ? key : ConceptKey(terms: try terms(stemCount - 1))
-                let kind = try pick(MemberKind.allCases, "member kind")
-                let role = try pick(ConceptMember.Role.allCases, "member role")
-                let source: ConceptSource
-                switch try byte() {
-                case 0: source = .dictionary(file: try string(), line: try varint())
-                case 1: source = .mined(document: try string(), line: try varint())
-                case 2: source = .background(name: try string(), entry: try string())
-                case 3: source = .imported(name: try string(), file: try string(), line: try varint())
-                case let tag: throw fail("unknown source tag \(tag)")
-                }
-                guard offset + 8 <= data.count else { throw fail("the concept table is truncated") }
-                var bits: UInt64 = 0
-                for k in 0..<8 { bits |= UInt64(data[offset + k]) << (8 * UInt64(k)) }
-                offset += 8
-                var form: MemberForm? = nil
-                if try byte() == 1 {
-                    let lexemeCount = try varint()
-                    guard lexemeCount <= data.count - offset else { throw fail("a lexeme count exceeds the file") }
-                    var lexemes: [Int] = []
-                    for _ in 0..<lexemeCount { lexemes.append(try varint()) }
-                    let relation = try pick(MemberForm.Relation.allCases, "form relation")
-                    let abbreviation = try pick(MemberForm.Abbreviation.allCases, "abbreviation type")
-                    let spelling = try pick(MemberForm.Spelling.allCases, "spelling type")
-                    let domainID = try varint()
-                    var domain: String? = nil
-                    if domainID > 0 {
-                        guard domainID - 1 < strings.count else { throw fail("a string reference is out of range") }
-                        domain = strings[domainID - 1]
-                    }
-                    form = MemberForm(lexemes: lexemes, relation: relation, abbreviation: abbreviation, spelling: spelling, domain: domain)
-                }
-                members.append(ConceptMember(text: text, key: key, stems: stems, kind: kind, role: role, source: source,
-                                             confidence: Double(bitPattern: bits), form: form))
-            }
-            concepts.append(Concept(members: members))
-        }
-        guard offset == data.count else { throw fail("bytes after the last concept") }
-        var table = ConceptTable(map: ConceptMap(normalized: concepts), mined: review.mined, dictionaries: review.dictionaries,
-                                 threshold: review.threshold)
-        table.background = review.background
-        return table
+        return UInt64(confidenceNumbers[confidence.bitPattern] ?? 0)
+    }
+
+    /// Sorts what was collected and numbers it.
+    mutating func freeze() {
+        strings = collectedStrings.sorted { $0.lexicographicallyPrecedes($1) }
+        confidences = collectedConfidences.sorted()
+        var numbers: [[UInt8]: Int] = [:]
+        numbers.reserveCapacity(strings.count)
+        for (k, string) in strings.enumerated() { numbers[string] = k }
+        stringNumbers = numbers
+        for (k, bits) in confidences.enumerated() { confidenceNumbers[bits] = k }
+        collectedStrings = []
+        collectedConfidences = []
     }
 }

@@ -147,6 +147,12 @@ public struct IndexBuilder: Sendable {
         guard manifest.metadata[ManifestKey.concepts] == conceptConfiguration() else {
             return "the concept dictionaries or mining settings changed"
         }
+        // A concept table of an older format still opens, but the next build writes the current one.
+        let table = IndexDirectory(url: index).generationURL(manifest.generation).appendingPathComponent(ConceptTable.fileName)
+        if let found = ConceptTableCodec.storedVersion(atPath: table.path), found < ConceptTableCodec.version {
+            return "its concept table is in an older format (\(found == 0 ? "JSON" : "version \(found)"), "
+                + "this hashi writes version \(ConceptTableCodec.version))"
+        }
         return nil
     }
 

@@ -37,13 +37,12 @@ public enum BuiltInDictionary {
     /// - Throws: ``BackgroundDictionaryError``.
     public static func read(from path: String) throws(BackgroundDictionaryError) -> Loaded {
         let start = DispatchTime.now().uptimeNanoseconds
-        guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(file: path) }
-        let entries = try SudachiSynonyms.entries(bytes: [UInt8](data), file: path)
+        guard let bytes = fileContents(path) else { throw .unreadable(file: path) }
         let analyzer: Analyzer
         do { analyzer = try Analyzer() } catch { throw .icu(error.description) }
-        let (concepts, fallbackTokens) = try SudachiSynonyms.analyzedConcepts(of: entries, using: analyzer)
+        let (concepts, fallbackTokens, entries) = try SudachiSynonyms.analyzedConcepts(bytes: bytes, file: path, using: analyzer)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return Loaded(concepts: concepts, fallbackTokens: fallbackTokens, path: path, seconds: seconds, entries: entries.count)
+        return Loaded(concepts: concepts, fallbackTokens: fallbackTokens, path: path, seconds: seconds, entries: entries)
     }
 
     /// Where the data is: the environment variable's file, else the resource bundle beside the
@@ -94,4 +93,27 @@ public enum BuiltInDictionary {
             }
         }
     }
+}
+
+/// The bytes of the file at `path`, read straight into an array (not a `Data` and a copy of it,
+/// which held the 2.9 MB file twice while it was parsed); nil when it cannot be read.
+private func fileContents(_ path: String) -> [UInt8]? {
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0, status.st_size >= 0 else { return nil }
+    let size = Int(status.st_size)
+    guard size > 0 else { return [] }
+    var failed = false
+    let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+        while count < size {
+            guard let base = buffer.baseAddress else { break }
+            let got = read(descriptor, base + count, size - count)
+            if got < 0 && errno == EINTR { continue }
+            guard got > 0 else { failed = got < 0; break }
+            count += got
+        }
+    }
+    return failed ? nil : bytes
 }

@@ -5,7 +5,7 @@ import HashiAnalysis
 public enum CorpusPresence {
     /// The tokens the bigram test needs for each member of each concept (its bigrams and Latin
     /// words), aligned with `concepts[i].members[j]`; empty for members that need no bigram test.
-    public typealias FallbackTokens = [[[Token]]]
+    public typealias FallbackTokens = BigramTestTerms
 
     /// The concepts with at least one member present, where `exists(stream, term)` says whether
     /// the index holds `term` in `stream`.
@@ -37,12 +37,12 @@ public enum CorpusPresence {
             }
             if !kept[index] { pending += waiting }
         }
-        var tokens: [[Token]]
+        let tokens: [ArraySlice<BigramTestTerms.Term>]
         if let fallbackTokens {
-            tokens = pending.map { fallbackTokens[$0.0][$0.1] }
+            tokens = pending.map { fallbackTokens.terms(concept: $0.0, member: $0.1) }
         } else {
             tokens = try BatchAnalysis.tokens(of: pending.map { concepts[$0.0].members[$0.1].text }, using: analyzer).map {
-                $0.filter(isBigramTestToken)
+                ArraySlice($0.filter(isBigramTestToken).map { BigramTestTerms.Term(stream: $0.stream, term: $0.term) })
             }
         }
         for ((index, _), memberTokens) in zip(pending, tokens) where !kept[index] {

@@ -45,6 +45,14 @@ public enum SudachiSynonyms {
     /// - Throws: ``BackgroundDictionaryError`` for bytes that are not UTF-8 or a malformed line.
     public static func entries(bytes: [UInt8], file: String) throws(BackgroundDictionaryError) -> [Entry] {
         var entries: [Entry] = []
+        try forEachEntry(bytes: bytes, file: file) { entries.append($0) }
+        return entries
+    }
+
+    /// Parses the file's bytes one line at a time, handing each entry to `body` in file order.
+    /// - Throws: ``BackgroundDictionaryError`` for bytes that are not UTF-8 or a malformed line.
+    static func forEachEntry(bytes: [UInt8], file: String,
+                             _ body: (Entry) throws(BackgroundDictionaryError) -> Void) throws(BackgroundDictionaryError) {
         var lineNumber = 0
         var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         while start < bytes.count {
@@ -57,11 +65,44 @@ public enum SudachiSynonyms {
                 guard let text = String(validating: bytes[start..<lineEnd], as: UTF8.self) else {
                     throw .undecodable(file: file, line: lineNumber, byteOffset: firstInvalidByte(bytes[start..<lineEnd]))
                 }
-                if let entry = try entry(text, file: file, line: lineNumber) { entries.append(entry) }
+                if let entry = try entry(text, file: file, line: lineNumber) { try body(entry) }
             }
             start = end + 1
         }
-        return entries
+    }
+
+    /// Entries analysed per batch by ``analyzedConcepts(bytes:file:using:)`` (more, to the end of a group).
+    public static let entriesPerBatch = 2_048
+
+    /// ``analyzedConcepts(of:using:)`` of the entries of a file's bytes, parsed and analysed a
+    /// batch of groups at a time: neither every entry nor every headword's tokens are held at once
+    /// (for SudachiDict's 65,000 lines they took tens of megabytes). The result is the same, since
+    /// a batch always ends at the end of a group (`batchSize` entries or a few more). Also returns
+    /// how many lines were entries.
+    /// - Throws: ``BackgroundDictionaryError`` for bytes that are not UTF-8, a malformed line, or
+    ///   when ICU fails.
+    public static func analyzedConcepts(bytes: [UInt8], file: String, using analyzer: Analyzer, batchSize: Int = entriesPerBatch)
+        throws(BackgroundDictionaryError) -> (concepts: [Concept], fallbackTokens: CorpusPresence.FallbackTokens, entries: Int) {
+        var concepts: [Concept] = []
+        var fallback: CorpusPresence.FallbackTokens = []
+        var batch: [Entry] = []
+        var count = 0
+        func analyseBatch() throws(BackgroundDictionaryError) {
+            let made = try analyzedConcepts(of: batch, using: analyzer)
+            concepts += made.concepts
+            fallback += made.fallbackTokens
+            batch.removeAll(keepingCapacity: true)
+        }
+        try forEachEntry(bytes: bytes, file: file) { (entry) throws(BackgroundDictionaryError) in
+            count += 1
+            // Deletion records take no part (left out here as analyzedConcepts(of:) leaves them out,
+            // so that they never separate two runs of one group).
+            guard entry.expansion != 2 else { return }
+            if batch.count >= batchSize, entry.group != batch.last?.group { try analyseBatch() }
+            batch.append(entry)
+        }
+        try analyseBatch()
+        return (concepts, fallback, count)
     }
 
     /// Parses one line; nil for a blank line.
