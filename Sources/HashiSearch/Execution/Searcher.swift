@@ -59,6 +59,14 @@ public struct Searcher: Sendable {
 
     /// The passages matching `plan`: how many in all, and the ranked page `offset..<offset+limit`.
     public func search(_ plan: SearchPlan, limit: Int, offset: Int, explain: Bool = false) throws(QueryError) -> (total: Int, hits: [Hit]) {
+        let found = try search(plan, limit: limit, offset: offset, explain: explain, prunes: true)
+        return (found.total, found.hits)
+    }
+
+    /// ``search(_:limit:offset:explain:)``, with dynamic pruning on or off (the results are the same
+    /// either way), and how many matching passages pruning spared scoring.
+    func search(_ plan: SearchPlan, limit: Int, offset: Int, explain: Bool,
+                prunes: Bool) throws(QueryError) -> (total: Int, hits: [Hit], pruned: Int) {
         let stats = try Statistics(plan: plan, segments: segments)
         let bm25 = BM25(parameters: parameters, passageCount: Double(max(passageCount, 1)), averageLength: averageLength)
         // No page lies beyond the last passage: clamping keeps the arithmetic safe for any offset.
@@ -67,6 +75,7 @@ public struct Searcher: Sendable {
         // Rescore a pool larger than the page with proximity, so the boost can reorder it.
         var pool = TopK(max(pageEnd * 2, 30))
         var total = 0
+        var pruned = 0
         let hasConcepts = plan.clauses.contains { $0.isConcept && !$0.isNegated }
         // Proximity needs two clauses. Without explanations it is computed as a passage enters the
         // pool, while the match tree stands on it, instead of matching the pool again afterwards.
@@ -76,6 +85,7 @@ public struct Searcher: Sendable {
             let matcher = try SegmentMatcher(plan: plan, reader: segment, segment: s, statistics: stats, prefixLimit: Self.prefixLimit)
             guard let root = matcher.root else { continue }
             let scoring = Scoring(bm25: bm25, matcher: matcher)
+            let bound = ScoreBound(bm25: bm25, matcher: matcher)
             let deleted = segment.deletedPassages
             let excluded = matcher.excluded
             var p = root.nextMatch(from: 0)
@@ -86,6 +96,16 @@ public struct Searcher: Sendable {
                     continue
                 }
                 total += 1
+                // Dynamic pruning: a newcomer's id is above every kept one, so it enters the full
+                // pool only by a better group or a higher score. When the worst kept is a direct
+                // match (group 0) and the passage's score bound is no higher, it cannot.
+                if prunes, bound.isAvailable, let worst = pool.worstWhenFull, worst.group == 0,
+                   bound.upperBound(at: p) <= worst.score {
+                    pruned += 1
+                    if p == exhausted - 1 { break }
+                    p = root.nextMatch(from: p + 1)
+                    continue
+                }
                 var none: [String]? = nil
                 let score = scoring.score(at: p, explanation: &none)
                 let group = hasConcepts ? scoring.rankingGroup(at: p) : 0
@@ -105,7 +125,7 @@ public struct Searcher: Sendable {
                 return Hit(segment: s, passage: item.id - bases[s], score: score, explanation: [], rankingGroup: Int(item.group))
             }
             let page = sortedByRank(boosted).dropFirst(offset).prefix(limit)
-            return (total, Array(page))
+            return (total, Array(page), pruned)
         }
         // Explanations need a second look. Otherwise the pool is final.
         guard explain else {
@@ -113,11 +133,11 @@ public struct Searcher: Sendable {
                 let s = segmentIndex(of: item.id)
                 return Hit(segment: s, passage: item.id - bases[s], score: item.score, explanation: [], rankingGroup: Int(item.group))
             }
-            return (total, Array(page))
+            return (total, Array(page), pruned)
         }
         let rescored = try rescore(pool.sorted(), plan: plan, stats: stats, bm25: bm25, explain: explain)
         let page = rescored.dropFirst(offset).prefix(limit)
-        return (total, Array(page))
+        return (total, Array(page), pruned)
     }
 
     /// The index-wide id of a hit (passages are numbered across the segments in order).

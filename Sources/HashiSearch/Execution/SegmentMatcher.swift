@@ -76,6 +76,19 @@ final class SegmentMatcher {
             for k in indices { body(atoms[k]) }
             swap(&indices, &scratch)
         }
+
+        /// Calls `body` with each atom whose node stands on `passage`, verified or not (a superset
+        /// of the atoms that match there, for score bounds). The clause's node must stand on
+        /// `passage`.
+        @inline(__always)
+        func forEachStandingAtom(at passage: UInt32, _ body: (AtomNodes) -> Void) {
+            guard let union else {
+                if atoms[0].node.passage == passage { body(atoms[0]) }
+                return
+            }
+            guard union.passage == passage else { return }
+            union.forEachStandingChild { body(atoms[$0]) }
+        }
     }
 
     let reader: SegmentReader

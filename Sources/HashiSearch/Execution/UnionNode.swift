@@ -81,6 +81,21 @@ final class UnionNode: MatchNode {
         indices.sort()
     }
 
+    /// Calls `body` with the index (into ``children``) of each child standing on the current
+    /// passage, without verifying it (in heap order, not ascending).
+    @inline(__always)
+    func forEachStandingChild(_ body: (Int) -> Void) {
+        guard passage != exhausted else { return }
+        visitStanding(from: 0, body)
+    }
+
+    private func visitStanding(from k: Int, _ body: (Int) -> Void) {
+        guard k < heap.count, heap[k].passage == passage else { return }
+        body(heap[k].child)
+        visitStanding(from: 2 * k + 1, body)
+        visitStanding(from: 2 * k + 2, body)
+    }
+
     /// The children standing on the current passage form a subtree at the heap's root; only
     /// those are visited.
     private func anyMatches(from k: Int) -> Bool {
