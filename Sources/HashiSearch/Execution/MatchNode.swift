@@ -362,6 +362,17 @@ struct SlotRef {
     var node: SlotNode { reference._withUnsafeGuaranteedRef { $0 } }
 }
 
+/// A sequence referenced without retaining it (its atom's `segments` or `boosts` own it).
+struct SequenceRef {
+    private let reference: Unmanaged<SequenceNode>
+
+    init(_ node: SequenceNode) { reference = .passUnretained(node) }
+
+    /// The sequence, borrowed for the call (no retain/release pair around it).
+    @inline(__always)
+    var node: SequenceNode { reference._withUnsafeGuaranteedRef { $0 } }
+}
+
 /// A position list referenced without retaining it (its sequence's `slotPositions` own it).
 struct ListRef {
     private let reference: Unmanaged<PositionList>

@@ -81,11 +81,15 @@ public struct Searcher: Sendable {
         // pool, while the match tree stands on it, instead of matching the pool again afterwards.
         let proximity = plan.clauses.filter({ !$0.isNegated }).count >= 2
         let eagerProximity = proximity && !explain
+        // Concept queries match many passages that cannot reach the page; a keyword query's
+        // scoring costs about what a bound does, so it is not pruned.
+        let prunesHere = prunes && hasConcepts
         for (s, segment) in segments.enumerated() {
             let matcher = try SegmentMatcher(plan: plan, reader: segment, segment: s, statistics: stats, prefixLimit: Self.prefixLimit)
             guard let root = matcher.root else { continue }
             let scoring = Scoring(bm25: bm25, matcher: matcher)
-            let bound = ScoreBound(bm25: bm25, matcher: matcher)
+            // Made when the pool is first full (most queries never prune).
+            var bound: ScoreBound? = nil
             let deleted = segment.deletedPassages
             let excluded = matcher.excluded
             var p = root.nextMatch(from: 0)
@@ -99,8 +103,8 @@ public struct Searcher: Sendable {
                 // Dynamic pruning: a newcomer's id is above every kept one, so it enters the full
                 // pool only by a better group or a higher score. When the worst kept is a direct
                 // match (group 0) and the passage's score bound is no higher, it cannot.
-                if prunes, bound.isAvailable, let worst = pool.worstWhenFull, worst.group == 0,
-                   bound.upperBound(at: p) <= worst.score {
+                if prunesHere, let worst = pool.worstWhenFull, worst.group == 0,
+                   (bound ?? makeBound(&bound, bm25, matcher)).upperBound(at: p) <= worst.score {
                     pruned += 1
                     if p == exhausted - 1 { break }
                     p = root.nextMatch(from: p + 1)
@@ -138,6 +142,13 @@ public struct Searcher: Sendable {
         let rescored = try rescore(pool.sorted(), plan: plan, stats: stats, bm25: bm25, explain: explain)
         let page = rescored.dropFirst(offset).prefix(limit)
         return (total, Array(page), pruned)
+    }
+
+    /// Makes `bound` for `matcher` (once) and returns it.
+    private func makeBound(_ bound: inout ScoreBound?, _ bm25: BM25, _ matcher: SegmentMatcher) -> ScoreBound {
+        let made = ScoreBound(bm25: bm25, matcher: matcher)
+        bound = made
+        return made
     }
 
     /// The index-wide id of a hit (passages are numbered across the segments in order).

@@ -77,18 +77,8 @@ final class SegmentMatcher {
             swap(&indices, &scratch)
         }
 
-        /// Calls `body` with each atom whose node stands on `passage`, verified or not (a superset
-        /// of the atoms that match there, for score bounds). The clause's node must stand on
-        /// `passage`.
-        @inline(__always)
-        func forEachStandingAtom(at passage: UInt32, _ body: (AtomNodes) -> Void) {
-            guard let union else {
-                if atoms[0].node.passage == passage { body(atoms[0]) }
-                return
-            }
-            guard union.passage == passage else { return }
-            union.forEachStandingChild { body(atoms[$0]) }
-        }
+        /// The union of the atoms, when there are several (for score bounds).
+        var atomUnion: UnionNode? { union }
     }
 
     let reader: SegmentReader
