@@ -33,8 +33,14 @@ public struct Searcher: Sendable {
     /// How many terms a prefix may expand to.
     public static let prefixLimit = 1_024
 
+    /// How many terms' dictionary entries ``termInfos`` holds at most.
+    static let termCacheCapacity = 16_384
+
     private let bases: [UInt32]
     private let passageCount: Int
+    /// Each planned term's dictionary entries in the segments, looked up once for all queries
+    /// (a concept query plans dozens of member terms; a dictionary lookup costs far more than a hash).
+    private let termInfos = BoundedCache<PlannedTerm, [TermInfo?]>(capacity: Searcher.termCacheCapacity)
     private let averageLength: [UInt8: Double]
 
     /// A searcher over `segments`.
@@ -65,9 +71,9 @@ public struct Searcher: Sendable {
 
     /// ``search(_:limit:offset:explain:)``, with dynamic pruning on or off (the results are the same
     /// either way), and how many matching passages pruning spared scoring.
-    func search(_ plan: SearchPlan, limit: Int, offset: Int, explain: Bool,
+    package func search(_ plan: SearchPlan, limit: Int, offset: Int, explain: Bool,
                 prunes: Bool) throws(QueryError) -> (total: Int, hits: [Hit], pruned: Int) {
-        let stats = try Statistics(plan: plan, segments: segments)
+        let stats = try Statistics(plan: plan, segments: segments, cache: termInfos)
         let bm25 = BM25(parameters: parameters, passageCount: Double(max(passageCount, 1)), averageLength: averageLength)
         // No page lies beyond the last passage: clamping keeps the arithmetic safe for any offset.
         let offset = min(max(offset, 0), passageCount)
@@ -158,7 +164,7 @@ public struct Searcher: Sendable {
 
     /// Every passage matching `plan`, as index-wide ids in ascending order (no scoring).
     public func allMatches(_ plan: SearchPlan) throws(QueryError) -> [UInt32] {
-        let stats = try Statistics(plan: plan, segments: segments)
+        let stats = try Statistics(plan: plan, segments: segments, cache: termInfos)
         var result: [UInt32] = []
         for (s, segment) in segments.enumerated() {
             let matcher = try SegmentMatcher(plan: plan, reader: segment, segment: s, statistics: stats, prefixLimit: Self.prefixLimit)
@@ -229,13 +235,16 @@ struct Statistics {
     private var frequencies: [PlannedTerm: Int] = [:]
     private var entries: [PlannedTerm: [TermInfo?]] = [:]
 
-    init(plan: SearchPlan, segments: [SegmentReader]) throws(QueryError) {
+    /// Looks up `plan`'s terms in `segments`, through `cache` when given (its entries must come
+    /// from the same segments).
+    init(plan: SearchPlan, segments: [SegmentReader], cache: BoundedCache<PlannedTerm, [TermInfo?]>? = nil) throws(QueryError) {
         for clause in plan.clauses {
             for atom in clause.atoms {
                 for sequence in atom.segments.flatMap({ $0 }) + atom.boosts {
                     for slot in sequence.slots {
                         for term in slot.alternatives where frequencies[term] == nil {
-                            let infos = segments.map { $0.termInfo(field: term.field, term: term.term) }
+                            let lookUp = { segments.map { $0.termInfo(field: term.field, term: term.term) } }
+                            let infos = cache?.value(for: term, lookUp) ?? lookUp()
                             entries[term] = infos
                             frequencies[term] = infos.reduce(0) { $0 + Int($1?.docFrequency ?? 0) }
                         }
