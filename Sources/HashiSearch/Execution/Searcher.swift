@@ -118,6 +118,13 @@ public struct Searcher: Sendable {
                 }
                 var none: [String]? = nil
                 let score = scoring.score(at: p, explanation: &none)
+                #if DEBUG
+                // Without pruning, debug builds check the bound pruning relies on, on every match.
+                if !prunes {
+                    let bound = bound ?? makeBound(&bound, bm25, matcher)
+                    assert(bound.upperBound(at: p) >= score, "score bound \(bound.upperBound(at: p)) below the score \(score)")
+                }
+                #endif
                 let group = hasConcepts ? scoring.rankingGroup(at: p) : 0
                 var item = ScoredID(id: bases[s] + p, score: score, group: group)
                 if eagerProximity && pool.accepts(item) {
