@@ -87,9 +87,6 @@ public struct Searcher: Sendable {
         // pool, while the match tree stands on it, instead of matching the pool again afterwards.
         let proximity = plan.clauses.filter({ !$0.isNegated }).count >= 2
         let eagerProximity = proximity && !explain
-        // Concept queries match many passages that cannot reach the page; a keyword query's
-        // scoring costs about what a bound does, so it is not pruned.
-        let prunesHere = prunes && hasConcepts
         for (s, segment) in segments.enumerated() {
             let matcher = try SegmentMatcher(plan: plan, reader: segment, segment: s, statistics: stats, prefixLimit: Self.prefixLimit)
             guard let root = matcher.root else { continue }
@@ -109,7 +106,7 @@ public struct Searcher: Sendable {
                 // Dynamic pruning: a newcomer's id is above every kept one, so it enters the full
                 // pool only by a better group or a higher score. When the worst kept is a direct
                 // match (group 0) and the passage's score bound is no higher, it cannot.
-                if prunesHere, let worst = pool.worstWhenFull, worst.group == 0,
+                if prunes, let worst = pool.worstWhenFull, worst.group == 0,
                    (bound ?? makeBound(&bound, bm25, matcher)).upperBound(at: p) <= worst.score {
                     pruned += 1
                     if p == exhausted - 1 { break }
