@@ -96,6 +96,19 @@ public final class SearchIndex: Sendable {
         }
     }
 
+    /// ``rankedPassages(_:mode:limit:offset:)`` with dynamic pruning on or off, and how many
+    /// matching passages pruning spared scoring (for tests: the results must be the same).
+    func rankedPassages(_ query: String, mode: SearchMode, limit: Int,
+                        prunes: Bool) throws(HashiError) -> (total: Int, passages: [(id: Int, score: Double)], pruned: Int) {
+        try withPlan(query, mode) { (plan, _) throws(HashiError) in
+            let found: (total: Int, hits: [Hit], pruned: Int)
+            do throws(QueryError) { found = try searcher.search(plan, limit: limit, offset: 0, explain: false, prunes: prunes) } catch {
+                throw .query(error)
+            }
+            return (found.total, found.hits.map { (searcher.indexWideID(of: $0), $0.score) }, found.pruned)
+        }
+    }
+
     /// The index-wide ids of every passage matching `query`, ascending (for evaluation: no ranking).
     public func matchingPassages(_ query: String, mode: SearchMode = .concept) throws(HashiError) -> [Int] {
         try withPlan(query, mode) { (plan, _) throws(HashiError) in

@@ -147,6 +147,14 @@ final class SlotNode: MatchNode {
         return best
     }
 
+    /// The occurrences of all alternatives standing on the current passage, summed: at least as
+    /// many as the slot's merged positions there (an upper bound for pruning).
+    var frequencySum: UInt32 {
+        var sum: UInt32 = 0
+        for k in 0..<refs.count where refs[k].node.passage == passage { sum &+= refs[k].node.frequency }
+        return sum
+    }
+
     /// The sorted positions of the alternatives in the current passage.
     func positions(into buffer: inout [UInt32]) {
         let list = PositionList()
@@ -274,6 +282,14 @@ final class SequenceNode: MatchNode {
         return frequency > 0
     }
 
+    /// An upper bound of ``frequency`` at the current passage, read from the postings without
+    /// verifying positions: a single slot's frequency exactly; for a phrase, the positions of its
+    /// first slot (each occurrence starts at one of them).
+    var frequencyBound: UInt32 {
+        if slotRefs.count == 1 { return slotRefs[0].node.frequency }
+        return slotRefs[0].node.frequencySum
+    }
+
     /// Where the occurrences start, in the current passage (single terms: their positions).
     func occurrenceStarts() -> [UInt32] {
         if slots.count == 1 {
@@ -344,6 +360,17 @@ struct SlotRef {
     /// The slot, borrowed for the call (no retain/release pair around it).
     @inline(__always)
     var node: SlotNode { reference._withUnsafeGuaranteedRef { $0 } }
+}
+
+/// A sequence referenced without retaining it (its atom's `segments` or `boosts` own it).
+struct SequenceRef {
+    private let reference: Unmanaged<SequenceNode>
+
+    init(_ node: SequenceNode) { reference = .passUnretained(node) }
+
+    /// The sequence, borrowed for the call (no retain/release pair around it).
+    @inline(__always)
+    var node: SequenceNode { reference._withUnsafeGuaranteedRef { $0 } }
 }
 
 /// A position list referenced without retaining it (its sequence's `slotPositions` own it).

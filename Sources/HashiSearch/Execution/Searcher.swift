@@ -33,8 +33,14 @@ public struct Searcher: Sendable {
     /// How many terms a prefix may expand to.
     public static let prefixLimit = 1_024
 
+    /// How many terms' dictionary entries ``termInfos`` holds at most.
+    static let termCacheCapacity = 16_384
+
     private let bases: [UInt32]
     private let passageCount: Int
+    /// Each planned term's dictionary entries in the segments, looked up once for all queries
+    /// (a concept query plans dozens of member terms; a dictionary lookup costs far more than a hash).
+    private let termInfos = BoundedCache<PlannedTerm, [TermInfo?]>(capacity: Searcher.termCacheCapacity)
     private let averageLength: [UInt8: Double]
 
     /// A searcher over `segments`.
@@ -59,7 +65,15 @@ public struct Searcher: Sendable {
 
     /// The passages matching `plan`: how many in all, and the ranked page `offset..<offset+limit`.
     public func search(_ plan: SearchPlan, limit: Int, offset: Int, explain: Bool = false) throws(QueryError) -> (total: Int, hits: [Hit]) {
-        let stats = try Statistics(plan: plan, segments: segments)
+        let found = try search(plan, limit: limit, offset: offset, explain: explain, prunes: true)
+        return (found.total, found.hits)
+    }
+
+    /// ``search(_:limit:offset:explain:)``, with dynamic pruning on or off (the results are the same
+    /// either way), and how many matching passages pruning spared scoring.
+    package func search(_ plan: SearchPlan, limit: Int, offset: Int, explain: Bool,
+                prunes: Bool) throws(QueryError) -> (total: Int, hits: [Hit], pruned: Int) {
+        let stats = try Statistics(plan: plan, segments: segments, cache: termInfos)
         let bm25 = BM25(parameters: parameters, passageCount: Double(max(passageCount, 1)), averageLength: averageLength)
         // No page lies beyond the last passage: clamping keeps the arithmetic safe for any offset.
         let offset = min(max(offset, 0), passageCount)
@@ -67,6 +81,7 @@ public struct Searcher: Sendable {
         // Rescore a pool larger than the page with proximity, so the boost can reorder it.
         var pool = TopK(max(pageEnd * 2, 30))
         var total = 0
+        var pruned = 0
         let hasConcepts = plan.clauses.contains { $0.isConcept && !$0.isNegated }
         // Proximity needs two clauses. Without explanations it is computed as a passage enters the
         // pool, while the match tree stands on it, instead of matching the pool again afterwards.
@@ -76,6 +91,8 @@ public struct Searcher: Sendable {
             let matcher = try SegmentMatcher(plan: plan, reader: segment, segment: s, statistics: stats, prefixLimit: Self.prefixLimit)
             guard let root = matcher.root else { continue }
             let scoring = Scoring(bm25: bm25, matcher: matcher)
+            // Made when the pool is first full (most queries never prune).
+            var bound: ScoreBound? = nil
             let deleted = segment.deletedPassages
             let excluded = matcher.excluded
             var p = root.nextMatch(from: 0)
@@ -86,8 +103,25 @@ public struct Searcher: Sendable {
                     continue
                 }
                 total += 1
+                // Dynamic pruning: a newcomer's id is above every kept one, so it enters the full
+                // pool only by a better group or a higher score. When the worst kept is a direct
+                // match (group 0) and the passage's score bound is no higher, it cannot.
+                if prunes, let worst = pool.worstWhenFull, worst.group == 0,
+                   (bound ?? makeBound(&bound, bm25, matcher)).upperBound(at: p) <= worst.score {
+                    pruned += 1
+                    if p == exhausted - 1 { break }
+                    p = root.nextMatch(from: p + 1)
+                    continue
+                }
                 var none: [String]? = nil
                 let score = scoring.score(at: p, explanation: &none)
+                #if DEBUG
+                // Without pruning, debug builds check the bound pruning relies on, on every match.
+                if !prunes {
+                    let bound = bound ?? makeBound(&bound, bm25, matcher)
+                    assert(bound.upperBound(at: p) >= score, "score bound \(bound.upperBound(at: p)) below the score \(score)")
+                }
+                #endif
                 let group = hasConcepts ? scoring.rankingGroup(at: p) : 0
                 var item = ScoredID(id: bases[s] + p, score: score, group: group)
                 if eagerProximity && pool.accepts(item) {
@@ -105,7 +139,7 @@ public struct Searcher: Sendable {
                 return Hit(segment: s, passage: item.id - bases[s], score: score, explanation: [], rankingGroup: Int(item.group))
             }
             let page = sortedByRank(boosted).dropFirst(offset).prefix(limit)
-            return (total, Array(page))
+            return (total, Array(page), pruned)
         }
         // Explanations need a second look. Otherwise the pool is final.
         guard explain else {
@@ -113,11 +147,18 @@ public struct Searcher: Sendable {
                 let s = segmentIndex(of: item.id)
                 return Hit(segment: s, passage: item.id - bases[s], score: item.score, explanation: [], rankingGroup: Int(item.group))
             }
-            return (total, Array(page))
+            return (total, Array(page), pruned)
         }
         let rescored = try rescore(pool.sorted(), plan: plan, stats: stats, bm25: bm25, explain: explain)
         let page = rescored.dropFirst(offset).prefix(limit)
-        return (total, Array(page))
+        return (total, Array(page), pruned)
+    }
+
+    /// Makes `bound` for `matcher` (once) and returns it.
+    private func makeBound(_ bound: inout ScoreBound?, _ bm25: BM25, _ matcher: SegmentMatcher) -> ScoreBound {
+        let made = ScoreBound(bm25: bm25, matcher: matcher)
+        bound = made
+        return made
     }
 
     /// The index-wide id of a hit (passages are numbered across the segments in order).
@@ -127,7 +168,7 @@ public struct Searcher: Sendable {
 
     /// Every passage matching `plan`, as index-wide ids in ascending order (no scoring).
     public func allMatches(_ plan: SearchPlan) throws(QueryError) -> [UInt32] {
-        let stats = try Statistics(plan: plan, segments: segments)
+        let stats = try Statistics(plan: plan, segments: segments, cache: termInfos)
         var result: [UInt32] = []
         for (s, segment) in segments.enumerated() {
             let matcher = try SegmentMatcher(plan: plan, reader: segment, segment: s, statistics: stats, prefixLimit: Self.prefixLimit)
@@ -198,13 +239,16 @@ struct Statistics {
     private var frequencies: [PlannedTerm: Int] = [:]
     private var entries: [PlannedTerm: [TermInfo?]] = [:]
 
-    init(plan: SearchPlan, segments: [SegmentReader]) throws(QueryError) {
+    /// Looks up `plan`'s terms in `segments`, through `cache` when given (its entries must come
+    /// from the same segments).
+    init(plan: SearchPlan, segments: [SegmentReader], cache: BoundedCache<PlannedTerm, [TermInfo?]>? = nil) throws(QueryError) {
         for clause in plan.clauses {
             for atom in clause.atoms {
                 for sequence in atom.segments.flatMap({ $0 }) + atom.boosts {
                     for slot in sequence.slots {
                         for term in slot.alternatives where frequencies[term] == nil {
-                            let infos = segments.map { $0.termInfo(field: term.field, term: term.term) }
+                            let lookUp = { segments.map { $0.termInfo(field: term.field, term: term.term) } }
+                            let infos = cache?.value(for: term, lookUp) ?? lookUp()
                             entries[term] = infos
                             frequencies[term] = infos.reduce(0) { $0 + Int($1?.docFrequency ?? 0) }
                         }

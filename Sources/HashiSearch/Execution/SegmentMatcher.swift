@@ -76,6 +76,9 @@ final class SegmentMatcher {
             for k in indices { body(atoms[k]) }
             swap(&indices, &scratch)
         }
+
+        /// The union of the atoms, when there are several (for score bounds).
+        var atomUnion: UnionNode? { union }
     }
 
     let reader: SegmentReader

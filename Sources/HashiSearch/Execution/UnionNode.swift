@@ -81,6 +81,33 @@ final class UnionNode: MatchNode {
         indices.sort()
     }
 
+    /// Writes to `out` the indices (into ``children``) of the children standing on the current
+    /// passage, unverified and in heap order, and returns how many: a breadth-first walk of the
+    /// heap's subtree of entries on the passage (`out` needs room for every child).
+    func standingChildren(into out: UnsafeMutablePointer<Int>) -> Int {
+        guard passage != exhausted else { return 0 }
+        return heap.withUnsafeBufferPointer { entries -> Int in
+            guard let first = entries.first, first.passage == passage else { return 0 }
+            out[0] = 0
+            var count = 1
+            var next = 0
+            while next < count {
+                let left = 2 * out[next] + 1
+                next += 1
+                if left < entries.count && entries[left].passage == passage {
+                    out[count] = left
+                    count += 1
+                }
+                if left + 1 < entries.count && entries[left + 1].passage == passage {
+                    out[count] = left + 1
+                    count += 1
+                }
+            }
+            for k in 0..<count { out[k] = entries[out[k]].child }
+            return count
+        }
+    }
+
     /// The children standing on the current passage form a subtree at the heap's root; only
     /// those are visited.
     private func anyMatches(from k: Int) -> Bool {

@@ -29,8 +29,11 @@ struct BM25 {
         return log(1 + (passageCount - df + 0.5) / (df + 0.5))
     }
 
+    /// The average length of `field` as scoring uses it (at least 1).
+    func average(field: UInt8) -> Double { max(averageLength[field] ?? 1, 1) }
+
     func score(frequency: Double, documentFrequency: Int, length: Double, field: UInt8) -> Double {
-        let average = max(averageLength[field] ?? 1, 1)
+        let average = average(field: field)
         let norm = parameters.k1 * (1 - parameters.b + parameters.b * length / average)
         return idf(documentFrequency) * frequency * (parameters.k1 + 1) / (frequency + norm)
     }

@@ -31,6 +31,9 @@ struct TopK {
         return ScoredID.ranksBefore(item, worst)
     }
 
+    /// The worst item kept once the pool is full (what a newcomer must beat), else nil.
+    var worstWhenFull: ScoredID? { k > 0 && heap.count >= k ? heap.first : nil }
+
     mutating func insert(_ item: ScoredID) {
         guard k > 0 else { return }
         if heap.count < k {
