@@ -185,6 +185,21 @@ struct BuiltInDictionaryTests {
         #expect(found.member.source.tier == .builtIn)
     }
 
+    /// Leases held at the same time share one dictionary; the cache does not keep a lease alive
+    /// once its holders let it go, and what a lease holds is what ``BuiltInDictionary/load()`` gives.
+    @Test func leasesAreSharedAndNotRetained() throws {
+        var first: BuiltInDictionary.Lease? = try BuiltInDictionary.lease()
+        var second: BuiltInDictionary.Lease? = try BuiltInDictionary.lease()
+        #expect(first === second)
+        weak var watched = first
+        let count = try #require(first).loaded.concepts.count
+        first = nil
+        second = nil
+        #expect(watched == nil)
+        #expect(try BuiltInDictionary.load().concepts.count == count)
+        #expect(try BuiltInDictionary.lease().loaded.concepts == BuiltInDictionary.load().concepts)
+    }
+
     /// Every 40th line of the real file: batch analysis gives each headword the key it has alone.
     @Test func batchKeysMatchSingleAnalysisOnTheRealFile() throws {
         let loaded = try BuiltInDictionary.load()
