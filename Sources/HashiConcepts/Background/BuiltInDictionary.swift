@@ -33,7 +33,7 @@ public enum BuiltInDictionary {
         init(_ loaded: Loaded) { self.loaded = loaded }
     }
 
-    private static let cache = Cache()
+    static let cache = Cache()
 
     /// The dictionary, loaded on first use and kept for the life of the process (later calls return
     /// the same value).
@@ -95,7 +95,7 @@ public enum BuiltInDictionary {
 
     /// A load-once cell (results, errors included, are kept: a missing file stays missing), and the
     /// lease currently held, if any (weakly: it goes when its last holder lets it go).
-    private final class Cache: @unchecked Sendable {
+    final class Cache: @unchecked Sendable {
         private let lock = NSLock()
         private var result: Result<Loaded, BackgroundDictionaryError>?
         private weak var leased: Lease?
