@@ -146,7 +146,7 @@ extension IndexBuilder {
                 let kept = try Self.presentConcepts(of: background, using: analyzer, summary: &summary, presentWhere: exists)
                 // The dictionary is not needed any more: it goes before the maps are merged.
                 background.release()
-                map = map.merged(with: ConceptMap(kept))
+                map = map.merged(with: kept)
             }
         } catch let error as HashiError {
             throw error
