@@ -368,6 +368,14 @@ public struct ConceptMap: Sendable, Hashable, Codable {
         return ConceptMap(concepts + other.concepts)
     }
 
+    /// The union of this map and `concepts`: the map `merged(with: ConceptMap(concepts))` gives,
+    /// without putting `concepts` in normal form on their own first (a
+    /// build merges thousands of background concepts, and that map would be held beside both).
+    public func merged(with concepts: [Concept]) -> ConceptMap {
+        if concepts.isEmpty && isNormalForm { return self }
+        return ConceptMap(self.concepts + concepts)
+    }
+
     /// The union of `maps`.
     public static func merging(_ maps: [ConceptMap]) -> ConceptMap {
         ConceptMap(maps.flatMap(\.concepts))

@@ -152,6 +152,12 @@ struct ConceptMapTests {
                 let right = ConceptMap(Array(concepts[half...]))
                 #expect(left.merged(with: right) == right.merged(with: left))
                 #expect(left.merged(with: right) == map)
+                // Merging concepts not yet in a map gives the same map (duplicates collapse the same way).
+                let rest = Array(concepts[half...])
+                #expect(left.merged(with: rest) == map)
+                #expect(left.merged(with: rest + rest) == map)
+                #expect(ConceptMap().merged(with: concepts) == map)
+                #expect(map.merged(with: [Concept]()) == map)
             } catch {
                 Issue.record("unexpected error: \(error)")
             }

@@ -185,6 +185,35 @@ struct BuiltInDictionaryTests {
         #expect(found.member.source.tier == .builtIn)
     }
 
+    /// Leases held at the same time share one load; the cache does not keep a lease alive once its
+    /// holders let it go (the next lease loads again), and a load kept for the process serves leases.
+    @Test func leasesAreSharedAndNotRetained() throws {
+        let cache = BuiltInDictionary.Cache()
+        var loads = 0
+        func make() throws(BackgroundDictionaryError) -> BuiltInDictionary.Loaded {
+            loads += 1
+            return BuiltInDictionary.Loaded(concepts: [], fallbackTokens: [], path: "p\(loads)", seconds: 0, entries: loads)
+        }
+        var first: BuiltInDictionary.Lease? = try cache.lease(make)
+        var second: BuiltInDictionary.Lease? = try cache.lease(make)
+        #expect(first === second)
+        #expect(loads == 1)
+        weak var watched = first
+        first = nil
+        second = nil
+        #expect(watched == nil)
+        #expect(try cache.lease(make).loaded.path == "p2")
+        // A lease held while the process-long load is asked for gives it its value, not a new load.
+        let held = try cache.lease(make)
+        #expect(try cache.value(make).path == "p3")
+        #expect(held.loaded.path == "p3")
+        #expect(loads == 3)
+        #expect(try cache.lease(make).loaded.path == "p3")
+        #expect(loads == 3)
+        // The real dictionary: a lease holds what load() gives.
+        #expect(try BuiltInDictionary.lease().loaded.concepts.count == BuiltInDictionary.load().concepts.count)
+    }
+
     /// Every 40th line of the real file: batch analysis gives each headword the key it has alone.
     @Test func batchKeysMatchSingleAnalysisOnTheRealFile() throws {
         let loaded = try BuiltInDictionary.load()

@@ -4,29 +4,43 @@ import HashiConcepts
 import HashiIndex
 
 /// The built-in background dictionary, loaded on its own thread while the corpus is indexed (it takes
-/// a few hundred milliseconds, which would otherwise add to every build).
+/// a few hundred milliseconds, which would otherwise add to every build), and held only until the
+/// build has taken what it needs (``release()``).
 final class BackgroundLoad: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
-    private var result: Result<BuiltInDictionary.Loaded, BackgroundDictionaryError>?
+    private let lock = NSLock()
+    private var result: Result<BuiltInDictionary.Lease, BackgroundDictionaryError>?
 
     /// Starts loading.
     init() {
         Thread.detachNewThread { [self] in
-            result = Result { () throws(BackgroundDictionaryError) in try BuiltInDictionary.load() }
+            let leased = Result { () throws(BackgroundDictionaryError) in try BuiltInDictionary.lease() }
+            lock.withLock { result = leased }
             done.signal()
         }
     }
 
-    /// Waits for the dictionary.
+    /// Waits for the dictionary (after ``release()``, loads it again).
     /// - Throws: ``HashiError/concepts(_:)`` naming what is missing or damaged.
     func wait() throws(HashiError) -> BuiltInDictionary.Loaded {
         done.wait()
         done.signal()
-        switch result {
-        case .success(let loaded): return loaded
+        let current = lock.withLock {
+            if result == nil { result = Result { () throws(BackgroundDictionaryError) in try BuiltInDictionary.lease() } }
+            return result
+        }
+        switch current {
+        case .success(let lease): return lease.loaded
         case .failure(let error): throw .concepts(error.description)
         case nil: throw .concepts("the built-in background dictionary did not load")
         }
+    }
+
+    /// Lets the dictionary go: freed unless another build or ``BuiltInDictionary/load()`` holds it.
+    func release() {
+        done.wait()
+        done.signal()
+        lock.withLock { result = nil }
     }
 }
 
@@ -52,6 +66,21 @@ public struct BackgroundSummary: Sendable, Codable, Equatable {
 extension IndexBuilder {
     /// The built-in background dictionary's identity, recorded in the manifest's concept settings.
     static let builtInIdentity = "\(SudachiSynonyms.name) \(SudachiSynonyms.release)"
+
+    /// The built-in dictionary's concepts with a member present (`exists`), its counts and load time
+    /// noted in `summary`.
+    private static func presentConcepts(of background: BackgroundLoad, using analyzer: Analyzer,
+                                        summary: inout BackgroundSummary,
+                                        presentWhere exists: (Token.Stream, String) -> Bool) throws -> [Concept] {
+        let loaded = try background.wait()
+        let kept = try CorpusPresence.concepts(of: loaded.concepts, using: analyzer, fallbackTokens: loaded.fallbackTokens,
+                                               presentWhere: exists)
+        summary.builtIn = builtInIdentity
+        summary.builtInConcepts = loaded.concepts.count
+        summary.builtInKept = kept.count
+        summary.loadSeconds = loaded.seconds
+        return kept
+    }
 
     /// The concept table: curated dictionaries, mined pairs above the threshold, and the
     /// background dictionaries (built-in and imported) kept to concepts with a member in the
@@ -114,14 +143,10 @@ extension IndexBuilder {
                 map = map.merged(with: ConceptMap(distinct))
             }
             if let background {
-                let loaded = try background.wait()
-                let kept = try CorpusPresence.concepts(of: loaded.concepts, using: analyzer, fallbackTokens: loaded.fallbackTokens,
-                                                       presentWhere: exists)
-                summary.builtIn = Self.builtInIdentity
-                summary.builtInConcepts = loaded.concepts.count
-                summary.builtInKept = kept.count
-                summary.loadSeconds = loaded.seconds
-                map = map.merged(with: ConceptMap(kept))
+                let kept = try Self.presentConcepts(of: background, using: analyzer, summary: &summary, presentWhere: exists)
+                // The dictionary is not needed any more: it goes before the maps are merged.
+                background.release()
+                map = map.merged(with: kept)
             }
         } catch let error as HashiError {
             throw error

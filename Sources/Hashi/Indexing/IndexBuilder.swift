@@ -232,11 +232,11 @@ public struct IndexBuilder: Sendable {
         var backgroundSummary: BackgroundSummary? = nil
         do {
             outcome = try analyse(files, into: &segments, vocabularyDocuments: Self.vocabularyDocuments(files),
-                                  clock: clock, progress: progress)
+                                  foldsVocabulary: true, clock: clock, progress: progress)
             let glosses = MinedGlosses(documents: outcome.glosses)
-            let vocabularies = outcome.vocabularies
+            let vocabulary = outcome.vocabulary
             outcome.glosses = [:]
-            outcome.vocabularies = [:]
+            outcome.vocabulary = CorpusVocabulary()
             // With more than one thread the concept table is made and written while the last segment is:
             // its terms are looked up in the writer's term set, the earlier segments' on disk.
             var table: PendingConceptTable? = nil
@@ -245,7 +245,7 @@ public struct IndexBuilder: Sendable {
                 let terms = segments.writer.termSet
                 let directory = build.directory
                 table = PendingConceptTable { () throws(HashiError) in
-                    let (made, summary) = try conceptTable(files: files, glosses: glosses, vocabularies: vocabularies,
+                    let (made, summary) = try conceptTable(files: files, glosses: glosses, vocabulary: vocabulary,
                                                            dictionaries: dictionaryMap, background: background,
                                                            segments: written, pendingTerms: terms, in: directory)
                     do throws(IndexError) { return (try made.write(to: directory), summary) } catch { throw .index(error) }
@@ -258,7 +258,7 @@ public struct IndexBuilder: Sendable {
                 build.abandon()
                 throw HashiError.emptyCorpus(path: corpus.path, skipped: scanWarnings.count + outcome.warnings.count)
             }
-            (extraBytes, backgroundSummary) = try writeConcepts(files: files, glosses: glosses, vocabularies: vocabularies,
+            (extraBytes, backgroundSummary) = try writeConcepts(files: files, glosses: glosses, vocabulary: vocabulary,
                                                                 dictionaries: dictionaryMap, background: background,
                                                                 segments: segments.written.map(\.name), written: made,
                                                                 into: build.directory)
@@ -426,7 +426,8 @@ public struct IndexBuilder: Sendable {
                 }
                 // The segments as they will be committed (kept ones are linked in already).
                 (_, backgroundSummary) = try writeConcepts(files: files, glosses: MinedGlosses(documents: glosses),
-                                                           vocabularies: vocabularies, dictionaries: dictionaryMap,
+                                                           vocabulary: Self.folded(vocabularies, in: files),
+                                                           dictionaries: dictionaryMap,
                                                            background: background, segments: names, into: build.directory)
             }
             let oldInput = Int(opened.manifest.metadata[ManifestKey.inputBytes] ?? "") ?? 0
@@ -467,14 +468,20 @@ public struct IndexBuilder: Sendable {
         var skipped: [String] = []
         /// Glosses mined per document.
         var glosses: [String: [MinedConcept]] = [:]
-        /// Vocabulary of the documents chosen for corpus-wide mining.
+        /// Vocabulary of each document chosen for corpus-wide mining (when not folded).
         var vocabularies: [String: CorpusVocabulary] = [:]
+        /// Vocabulary of the documents chosen for corpus-wide mining, appended in corpus order
+        /// (when folded).
+        var vocabulary = CorpusVocabulary()
     }
 
     /// Analyses `files` on the worker threads and adds them, in order, to `segments` (flushing a
-    /// segment whenever it outgrows the memory budget).
+    /// segment whenever it outgrows the memory budget). With `foldsVocabulary` each document's
+    /// vocabulary is appended to the outcome's one as the document is added (in corpus order: the
+    /// same vocabulary ``folded(_:in:)`` makes of them, without holding every document's words until
+    /// the end); otherwise they are kept per document.
     private func analyse(_ files: [CorpusFile], into segments: inout SegmentSink, vocabularyDocuments: Set<String>,
-                         clock: BuildClock, progress: ((BuildProgress) -> Void)?) throws -> AnalysisOutcome {
+                         foldsVocabulary: Bool = false, clock: BuildClock, progress: ((BuildProgress) -> Void)?) throws -> AnalysisOutcome {
         var outcome = AnalysisOutcome()
         guard !files.isEmpty else { return outcome }
         let totalBytes = files.reduce(0) { $0 + Int($1.size) }
@@ -502,7 +509,9 @@ public struct IndexBuilder: Sendable {
                     add(document, to: &segments.writer)
                     outcome.indexedBytes += document.byteCount
                     if !document.glosses.isEmpty { outcome.glosses[file.relativePath] = document.glosses }
-                    if let words = document.vocabulary { outcome.vocabularies[file.relativePath] = words }
+                    if let words = document.vocabulary {
+                        if foldsVocabulary { outcome.vocabulary.append(words) } else { outcome.vocabularies[file.relativePath] = words }
+                    }
                     // Bounded memory: a full segment goes to disk and a new one starts.
                     if segments.writer.estimatedMemoryBytes > budget { try segments.flush() }
                 case .failure(let warning):
@@ -524,7 +533,7 @@ public struct IndexBuilder: Sendable {
     /// same concept table as a full build of the same corpus. They are released before the table
     /// is encoded (encoding takes several times the table's size for a moment). `written` is the
     /// table's bytes and summary when it was made and written already, on another thread.
-    private func writeConcepts(files: [CorpusFile], glosses: MinedGlosses, vocabularies: [String: CorpusVocabulary],
+    private func writeConcepts(files: [CorpusFile], glosses: MinedGlosses, vocabulary: CorpusVocabulary,
                                dictionaries: (concepts: [Concept], fallbackTokens: CorpusPresence.FallbackTokens),
                                background: BackgroundLoad?, segments: [String],
                                written: Result<(Int, BackgroundSummary), HashiError>? = nil,
@@ -535,7 +544,7 @@ public struct IndexBuilder: Sendable {
                 let (tableBytes, summary) = try written.get()
                 return (glossBytes + tableBytes, summary)
             }
-            let (table, summary) = try conceptTable(files: files, glosses: glosses, vocabularies: vocabularies,
+            let (table, summary) = try conceptTable(files: files, glosses: glosses, vocabulary: vocabulary,
                                                     dictionaries: dictionaries, background: background,
                                                     segments: segments, pendingTerms: nil, in: directory)
             return (try glossBytes + table.write(to: directory), summary)
@@ -550,7 +559,7 @@ public struct IndexBuilder: Sendable {
 
     /// The concept table of a build whose segments are `segments` (in `directory`) plus, when given,
     /// one not written yet whose terms are `pendingTerms`.
-    private func conceptTable(files: [CorpusFile], glosses: MinedGlosses, vocabularies: [String: CorpusVocabulary],
+    private func conceptTable(files: [CorpusFile], glosses: MinedGlosses, vocabulary: CorpusVocabulary,
                               dictionaries: (concepts: [Concept], fallbackTokens: CorpusPresence.FallbackTokens),
                               background: BackgroundLoad?, segments: [String], pendingTerms: SegmentTermSet?,
                               in directory: URL) throws(HashiError) -> (ConceptTable, BackgroundSummary) {
@@ -561,13 +570,21 @@ public struct IndexBuilder: Sendable {
             throw .index(error)
         }
         var ordered: [MinedConcept] = []
-        var vocabulary = CorpusVocabulary()
         for file in files {
             if let found = glosses.documents[file.relativePath] { ordered += found }
-            if let words = vocabularies[file.relativePath] { vocabulary.append(words) }
         }
         return try conceptTable(dictionaries: dictionaries, glosses: ordered, vocabulary: vocabulary,
                                 background: background, segments: readers, pendingTerms: pendingTerms)
+    }
+
+    /// The vocabularies of documents appended in corpus order (the order of `files`): the
+    /// vocabulary corpus-wide mining reads.
+    static func folded(_ vocabularies: [String: CorpusVocabulary], in files: [CorpusFile]) -> CorpusVocabulary {
+        var vocabulary = CorpusVocabulary()
+        for file in files {
+            if let words = vocabularies[file.relativePath] { vocabulary.append(words) }
+        }
+        return vocabulary
     }
 
     /// The manifest metadata of a build.

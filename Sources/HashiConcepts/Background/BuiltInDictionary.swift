@@ -25,12 +25,30 @@ public enum BuiltInDictionary {
         public var entries: Int
     }
 
-    private static let cache = Cache()
+    /// The loaded dictionary, held only as long as someone holds the lease (see ``lease()``).
+    public final class Lease: Sendable {
+        /// The dictionary.
+        public let loaded: Loaded
 
-    /// The dictionary, loaded on first use (later calls return the same value).
+        init(_ loaded: Loaded) { self.loaded = loaded }
+    }
+
+    static let cache = Cache()
+
+    /// The dictionary, loaded on first use and kept for the life of the process (later calls return
+    /// the same value).
     /// - Throws: ``BackgroundDictionaryError`` when the data is missing or damaged.
     public static func load() throws(BackgroundDictionaryError) -> Loaded {
         try cache.value { () throws(BackgroundDictionaryError) in try read(from: try locate()) }
+    }
+
+    /// The dictionary, shared by every holder of a lease at the same time and released when the last
+    /// lease is (unless ``load()`` keeps it for the process already): what a build uses, so that a
+    /// process does not keep tens of megabytes of dictionary after its builds are done.
+    /// - Throws: ``BackgroundDictionaryError`` when the data is missing or damaged (not kept: a
+    ///   later lease tries again).
+    public static func lease() throws(BackgroundDictionaryError) -> Lease {
+        try cache.lease { () throws(BackgroundDictionaryError) in try read(from: try locate()) }
     }
 
     /// Reads, parses and analyzes a `synonyms.txt` at `path` (uncached).
@@ -75,16 +93,32 @@ public enum BuiltInDictionary {
         throw .missing(searched: unique)
     }
 
-    /// A load-once cell (results, errors included, are kept: a missing file stays missing).
-    private final class Cache: @unchecked Sendable {
+    /// A load-once cell (results, errors included, are kept: a missing file stays missing), and the
+    /// lease currently held, if any (weakly: it goes when its last holder lets it go).
+    final class Cache: @unchecked Sendable {
         private let lock = NSLock()
         private var result: Result<Loaded, BackgroundDictionaryError>?
+        private weak var leased: Lease?
+
+        func lease(_ make: () throws(BackgroundDictionaryError) -> Loaded) throws(BackgroundDictionaryError) -> Lease {
+            lock.lock()
+            defer { lock.unlock() }
+            if let leased { return leased }
+            let made: Lease
+            if case .success(let loaded) = result { made = Lease(loaded) } else { made = Lease(try make()) }
+            leased = made
+            return made
+        }
 
         func value(_ make: () throws(BackgroundDictionaryError) -> Loaded) throws(BackgroundDictionaryError) -> Loaded {
             lock.lock()
             defer { lock.unlock() }
             if result == nil {
-                do { result = .success(try make()) } catch { result = .failure(error) }
+                if let leased {
+                    result = .success(leased.loaded)
+                } else {
+                    do { result = .success(try make()) } catch { result = .failure(error) }
+                }
             }
             switch result {
             case .success(let loaded): return loaded
