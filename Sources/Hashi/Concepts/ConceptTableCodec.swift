@@ -16,8 +16,9 @@ enum ConceptTableCodec {
     static let magic: [UInt8] = [0x48, 0x43, 0x4D, 0x50]
     /// The version written.
     static let version: UInt32 = 3
-    /// zlib's best compression: the table is written once per build and read whole.
-    static let compressionLevel: Int32 = 9
+    /// zlib's default level: on the Debian corpus's table level 9 saved 5 KB of 413 KB but took
+    /// 0.26 s instead of 0.07 s, at the end of every build.
+    static let compressionLevel: Int32 = 6
     /// Where the zlib stream starts: magic, version, inflated length.
     static let headerBytes = 12
 
