@@ -68,6 +68,14 @@ public final class SegmentReader: @unchecked Sendable {
 
     static let docRecordSize = 48
 
+    /// Drops the pages of this segment's mapped files from the process's resident set; they stay
+    /// in the page cache, and later reads fault them back in. For passes that touch many segments'
+    /// dictionaries (a build's background filter), so that resident memory does not grow with the
+    /// number of segments.
+    public func releaseResidentPages() {
+        for file in [doc, psg, len, trm, pst, pos, cpt] { file.releasePages() }
+    }
+
     /// Opens segment `name` in `directory`, verifying every file's header and checksum.
     /// `deletedDocuments` is the number of deleted documents the manifest records for the segment:
     /// when given, the deletion file `name.del` is read and checked against it.

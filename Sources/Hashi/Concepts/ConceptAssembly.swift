@@ -87,6 +87,10 @@ extension IndexBuilder {
     /// corpus (`segments` are the build's segments, read for which terms occur, and `pendingTerms`
     /// those of one not written yet); and what the
     /// background dictionaries contributed, with timings.
+    /// How many background term look-ups the filter makes between releases of the segments'
+    /// resident pages.
+    static let lookupsBetweenPageReleases = 1_024
+
     func conceptTable(dictionaries: (concepts: [Concept], fallbackTokens: CorpusPresence.FallbackTokens),
                       glosses: [MinedConcept], vocabulary: CorpusVocabulary,
                       background: BackgroundLoad?, segments: [SegmentReader],
@@ -118,9 +122,16 @@ extension IndexBuilder {
         do { analyzer = try Analyzer() } catch { throw .icu(error) }
         // Background members share many terms: each is looked up once.
         var known: [[String: Bool]] = [[:], [:], [:]]
+        var lookups = 0
         func exists(_ stream: Token.Stream, _ term: String) -> Bool {
             let field = IndexField(stream).rawValue
             if let answer = known[Int(field)][term] { return answer }
+            // Tens of thousands of look-ups touch most of every segment's term dictionary: with
+            // many segments (a large corpus) the mapped pages would add up in resident memory.
+            lookups += 1
+            if segments.count > 1 && lookups % Self.lookupsBetweenPageReleases == 0 {
+                for segment in segments { segment.releaseResidentPages() }
+            }
             let answer = pendingTerms?.contains(field: field, term: term) == true
                 || segments.contains { $0.termInfo(field: field, term: term) != nil }
             known[Int(field)][term] = answer

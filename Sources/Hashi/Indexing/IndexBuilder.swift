@@ -565,7 +565,11 @@ public struct IndexBuilder: Sendable {
                               in directory: URL) throws(HashiError) -> (ConceptTable, BackgroundSummary) {
         var readers: [SegmentReader] = []
         do {
-            for name in segments { readers.append(try SegmentReader(directory: directory, name: name)) }
+            for name in segments {
+                let reader = try SegmentReader(directory: directory, name: name)
+                reader.releaseResidentPages()
+                readers.append(reader)
+            }
         } catch {
             throw .index(error)
         }
