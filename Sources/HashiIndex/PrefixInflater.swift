@@ -24,11 +24,8 @@ final class PrefixInflater {
         output = .allocate(byteCount: rawLength + 1, alignment: 16)
         stream.pointee.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: Bytef.self))
         stream.pointee.avail_in = UInt32(source.count)
-        guard inflateInit_(stream, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            stream.deallocate()
-            output.deallocate()
-            return nil
-        }
+        // Every property is set: a failed init from here on runs deinit, which frees the buffers.
+        guard inflateInit_(stream, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
         started = true
     }
 

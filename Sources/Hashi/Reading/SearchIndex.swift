@@ -87,22 +87,20 @@ public final class SearchIndex: Sendable {
     /// (what the latency benchmark measures, like the anchors' "top 10 ids").
     public func rankedPassages(_ query: String, mode: SearchMode = .concept, limit: Int = 10,
                                offset: Int = 0) throws(HashiError) -> (total: Int, passages: [(id: Int, score: Double)]) {
-        try withPlan(query, mode) { (plan, _) throws(HashiError) in
-            let found: (total: Int, hits: [Hit])
-            do throws(QueryError) { found = try searcher.search(plan, limit: min(max(limit, 0), 1_000), offset: max(offset, 0)) } catch {
-                throw .query(error)
-            }
-            return (found.total, found.hits.map { (searcher.indexWideID(of: $0), $0.score) })
-        }
+        let found = try rankedPassages(query, mode: mode, limit: limit, offset: offset, prunes: true)
+        return (found.total, found.passages)
     }
 
     /// ``rankedPassages(_:mode:limit:offset:)`` with dynamic pruning on or off, and how many
     /// matching passages pruning spared scoring (for tests: the results must be the same).
-    func rankedPassages(_ query: String, mode: SearchMode, limit: Int,
+    func rankedPassages(_ query: String, mode: SearchMode, limit: Int, offset: Int = 0,
                         prunes: Bool) throws(HashiError) -> (total: Int, passages: [(id: Int, score: Double)], pruned: Int) {
         try withPlan(query, mode) { (plan, _) throws(HashiError) in
             let found: (total: Int, hits: [Hit], pruned: Int)
-            do throws(QueryError) { found = try searcher.search(plan, limit: limit, offset: 0, explain: false, prunes: prunes) } catch {
+            do throws(QueryError) {
+                found = try searcher.search(plan, limit: min(max(limit, 0), 1_000), offset: max(offset, 0), explain: false,
+                                            prunes: prunes)
+            } catch {
                 throw .query(error)
             }
             return (found.total, found.hits.map { (searcher.indexWideID(of: $0), $0.score) }, found.pruned)
