@@ -149,7 +149,7 @@ final class ScoreBound {
     /// At least the score at `passage` (on which the matcher's root stands).
     func upperBound(at passage: UInt32) -> Double {
         guard isAvailable else { return .infinity }
-        var lengths = FieldLengths(reader: reader, passage: passage)
+        var lengths = PassageFieldLengths(reader: reader, passage: passage)
         var total = 0.0
         for c in 0..<clauses.count {
             let clause = clauses[c]
@@ -205,7 +205,7 @@ final class ScoreBound {
 
     /// The whole-word boosts of `atom` that stand on `passage` (advanced there, as scoring does).
     @inline(__always)
-    private func boostBound(_ atom: BoundAtom, at passage: UInt32, lengths: inout FieldLengths) -> Double {
+    private func boostBound(_ atom: BoundAtom, at passage: UInt32, lengths: inout PassageFieldLengths) -> Double {
         var total = 0.0
         for q in atom.boostStart..<atom.boostEnd {
             let boost = boosts[q]
@@ -222,7 +222,7 @@ final class ScoreBound {
     /// BM25 of the accumulated pseudo-term, with the most favourable normalization over its fields
     /// (never below 0, which bounds a score with a negative idf).
     @inline(__always)
-    private func bound(_ term: Accumulator, lengths: inout FieldLengths) -> Double {
+    private func bound(_ term: Accumulator, lengths: inout PassageFieldLengths) -> Double {
         guard term.frequency > 0, term.fields != 0, term.idf > 0 else { return 0 }
         var best = 0.0
         var fields = term.fields

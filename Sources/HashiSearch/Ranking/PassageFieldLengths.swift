@@ -1,7 +1,7 @@
 import HashiIndex
 
 /// A passage's field lengths for score bounds, each read from the segment once.
-struct FieldLengths {
+struct PassageFieldLengths {
     let reader: SegmentReader
     let passage: UInt32
     private var known: UInt32 = 0
