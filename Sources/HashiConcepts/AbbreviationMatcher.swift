@@ -10,7 +10,7 @@ public enum AbbreviationMatcher {
     /// Whether the initials of `words` (hyphenated words count as several) spell `abbreviation`
     /// (letters and digits, case-insensitive), every word that is not a function word giving its initial.
     public static func matches(abbreviation: String, words: [String]) -> Bool {
-        let letters = Array(abbreviation.lowercased().filter { $0.isLetter || $0.isNumber })
+        let letters = Array(halfWidth(abbreviation).lowercased().filter { $0.isLetter || $0.isNumber })
         let parts = words.flatMap { $0.split(whereSeparator: { $0 == "-" || $0 == " " }) }.map { $0.lowercased() }
         guard letters.count >= 2, parts.count >= 2 else { return false }
         // Dynamic programming over (word, letter): can words[i...] spell letters[j...]?
@@ -29,6 +29,18 @@ public enum AbbreviationMatcher {
             return false
         }
         return letters.count < 64 && can(0, 0)
+    }
+
+    /// `text` with full-width Latin letters and digits (`ＷＴＯ`) made ASCII.
+    static func halfWidth(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0xFF10...0xFF19, 0xFF21...0xFF3A, 0xFF41...0xFF5A: out.append(Unicode.Scalar(scalar.value - 0xFEE0) ?? scalar)
+            default: out.append(scalar)
+            }
+        }
+        return String(out)
     }
 
     /// Abbreviation ↔ expansion pairs of a corpus: for every abbreviation, every run of two or more

@@ -125,23 +125,68 @@ public final class ConceptMiner {
     /// - Throws: ``ICUError`` if ICU fails.
     public func glosses(in text: String, document: String) throws(ICUError) -> [MinedConcept] {
         var result: [MinedConcept] = []
-        for (index, line) in ConceptDictionary.lines(of: text).enumerated() {
-            guard line.contains("(") || line.contains("（") else { continue }
-            result += try glosses(inLine: line, document: document, lineNumber: index + 1)
+        for (number, line) in Self.linesWithBrackets(of: text) {
+            result += try glosses(inLine: line, document: document, lineNumber: number)
         }
         return result
     }
 
+    /// The lines of `text` (split at LF, CRLF or CR, numbered from 1) that hold `(` or `（`; the
+    /// others are not made into strings.
+    static func linesWithBrackets(of text: String) -> [(number: Int, line: String)] {
+        var text = text
+        return text.withUTF8 { bytes in
+            var result: [(number: Int, line: String)] = []
+            var number = 1
+            var start = 0
+            var hasBracket = false
+            var k = 0
+            let n = bytes.count
+            func endLine(at end: Int) {
+                if hasBracket { result.append((number, String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))) }
+                number += 1
+                hasBracket = false
+            }
+            while k < n {
+                switch bytes[k] {
+                case 0x0A:
+                    endLine(at: k)
+                    start = k + 1
+                case 0x0D:
+                    endLine(at: k)
+                    if k + 1 < n && bytes[k + 1] == 0x0A { k += 1 }
+                    start = k + 1
+                case 0x28:
+                    hasBracket = true
+                case 0xEF where k + 2 < n && bytes[k + 1] == 0xBC && bytes[k + 2] == 0x88:
+                    hasBracket = true
+                default:
+                    break
+                }
+                k += 1
+            }
+            if start < n { endLine(at: n) }
+            return result
+        }
+    }
+
     func glosses(inLine line: String, document: String, lineNumber: Int) throws(ICUError) -> [MinedConcept] {
         let u = Array(line.utf16)
-        let words = try analyzer.tokens(of: line).filter { $0.stream == .word }
-        var result: [MinedConcept] = []
+        // Brackets that may hold a gloss: (open, close, end of the text before the bracket).
+        var brackets: [(open: Int, close: Int, left: Int)] = []
         for open in u.indices where u[open] == 0x28 || u[open] == 0xFF08 {
             guard let close = matchingClose(u, open) else { continue }
-            let gloss = String(decoding: u[(open + 1)..<close], as: UTF16.self)
             var left = open
             while left > 0 && isSpace(u[left - 1]) { left -= 1 }
-            guard left > 0 else { continue }
+            guard left > 0, Self.mayHoldGloss(u, open: open, close: close, left: left) else { continue }
+            brackets.append((open, close, left))
+        }
+        // Most brackets of code and prose are asides: the line is analysed only when one may not be.
+        guard !brackets.isEmpty else { return [] }
+        let words = try analyzer.tokens(of: line).filter { $0.stream == .word }
+        var result: [MinedConcept] = []
+        for (open, close, left) in brackets {
+            let gloss = String(decoding: u[(open + 1)..<close], as: UTF16.self)
             let evidence = MiningEvidence(document: document, line: lineNumber, snippet: snippet(u, open, close))
             for candidate in termCandidates(u, words: words, end: left, gloss: gloss) {
                 if let found = try judge(term: candidate, gloss: gloss, evidence: evidence), found.confidence >= minimumConfidence {
@@ -278,12 +323,30 @@ public final class ConceptMiner {
             if glossWords.contains(where: { $0.script == .hiragana && Self.sentenceKana.contains($0.term) }) { return nil }
             if let last = glossWords.last, last.script == .hiragana { return nil }
             if part.contains("・") && !scripts.isSubset(of: [.katakana]) { return nil }
+            // Latin and Japanese words together make a remark (`compression (コマンドラインでは -z)`,
+            // `CLUSTERIP (IPv4 の場合)`), except as an abbreviation's expansion (`ARF(ASEAN地域フォーラム)`).
+            if !termIsAbbreviation, !scripts.isDisjoint(with: Self.latinScripts.subtracting([.number])),
+               !scripts.isSubset(of: Self.latinScripts) { return nil }
             if scripts.isSubset(of: [.latin]) && glossWords.count > 8 { return nil }
             if !termIsAbbreviation && glossWords.count > 2 * termWords.count + 2 { return nil }
             if termIsAbbreviation && glossWords.count > 10 { return nil }
             if try ConceptKey(normalizing: part, using: analyzer) == ConceptKey(normalizing: termText, using: analyzer) { continue }
-            // Same-script kanji glosses are often explanations; cross-script ones are translations.
             let termScripts = Set(termWords.map(\.script))
+            // A Latin term with a Latin gloss is an aside (`the (new) session`), an argument list
+            // (`main(void)`) or a remark (`pattern (slower)`), unless one of them abbreviates the
+            // other: `vDSO (virtual dynamic shared object)`, `Domain Name System (DNS)`.
+            if termScripts.isSubset(of: Self.latinScripts) && scripts.isSubset(of: Self.latinScripts) {
+                // (With Latin words before the term, the expansion is chosen among them below.)
+                let glossAbbreviates = MemberKind.isAbbreviationShaped(part)
+                    && (!term.precedingLatin.isEmpty
+                        || AbbreviationMatcher.matches(abbreviation: part, words: termText.split(separator: " ").map(String.init)))
+                let termAbbreviates = termIsAbbreviation
+                    && AbbreviationMatcher.matches(abbreviation: termText, words: part.split(separator: " ").map(String.init))
+                // `ABC(青組、Blue Circle)`: expansions listed beside a Japanese one are a glossary entry.
+                let listedWithJapanese = termIsAbbreviation && parts.contains { $0.unicodeScalars.contains { $0.value >= 0x3000 } }
+                guard glossAbbreviates || termAbbreviates || listedWithJapanese else { continue }
+            }
+            // Same-script kanji glosses are often explanations; cross-script ones are translations.
             if termScripts.isSubset(of: [.han, .japanese]) && scripts.isSubset(of: [.han, .japanese]) { confidence -= 0.1 }
             if termIsAbbreviation, scripts == [.latin], AbbreviationMatcher.matches(abbreviation: termText, words: part.split(separator: " ").map(String.init)) {
                 confidence += 0.1
@@ -306,6 +369,41 @@ public final class ConceptMiner {
             confidence = max(confidence, 0.85)
         }
         return MinedConcept(terms: [termOut] + accepted, rule: rule, confidence: min(max(confidence, 0), 1), evidence: [evidence])
+    }
+
+    /// Whether the bracket at `open`…`close`, after text ending at `left`, may hold a gloss: anything
+    /// but ASCII on one side or the other (a translation, a reading, a "hereafter"), or an
+    /// abbreviation on one side (the Latin–Latin glosses ``judge(term:gloss:evidence:)`` accepts).
+    /// Cheap, so that code and English prose full of brackets need not be analysed.
+    static func mayHoldGloss(_ u: [UInt16], open: Int, close: Int, left: Int) -> Bool {
+        if u[open] != 0x28 || u[close] != 0x29 || u[left - 1] >= 0x80 { return true }
+        if u[(open + 1)..<close].contains(where: { $0 >= 0x80 }) { return true }
+        if isAbbreviationShaped(ascii: u[(open + 1)..<close]) { return true }
+        var start = left
+        while start > 0 && u[start - 1] != 0x20 && u[start - 1] != 0x09 { start -= 1 }
+        return isAbbreviationShaped(ascii: u[start..<left])
+    }
+
+    /// `MemberKind.isAbbreviationShaped(trimDecoration(text))` for ASCII `text`, without making strings.
+    static func isAbbreviationShaped(ascii units: ArraySlice<UInt16>) -> Bool {
+        // trimDecoration's characters that are ASCII: space, tab, * _ ` " '.
+        func isDecoration(_ c: UInt16) -> Bool { c == 0x20 || c == 0x09 || c == 0x2A || c == 0x5F || c == 0x60 || c == 0x22 || c == 0x27 }
+        var lower = units.startIndex, upper = units.endIndex
+        while lower < upper && isDecoration(units[lower]) { lower += 1 }
+        while upper > lower && isDecoration(units[upper - 1]) { upper -= 1 }
+        var count = 0, capitals = 0, small = 0
+        for c in units[lower..<upper] {
+            switch c {
+            case 0x09...0x0D, 0x20: continue
+            case 0x41...0x5A: capitals += 1
+            case 0x61...0x7A: small += 1
+            case 0x30...0x39: break
+            default: return false
+            }
+            count += 1
+            if count > 8 { return false }
+        }
+        return count >= 2 && capitals >= 2 && capitals > small
     }
 
     // MARK: - Helpers
@@ -345,6 +443,9 @@ public final class ConceptMiner {
 
     func isSpace(_ c: UInt16) -> Bool { c == 0x20 || c == 0x09 || c == 0x3000 || c == 0xA0 }
     func isHiragana(_ c: UInt16) -> Bool { (0x3041...0x309F).contains(c) }
+
+    /// The scripts of a Latin-only term or gloss.
+    static let latinScripts: Set<Token.Script> = [.latin, .number]
 
     static let closingQuotes: [UInt16: UInt16] = [0x300D: 0x300C, 0x300F: 0x300E, 0x201D: 0x201C, 0x22: 0x22, 0xFF02: 0xFF02]
     static let joiners: Set<UInt16> = [0x26, 0xFF06, 0x30FB, 0x2F, 0xFF0F, 0x2D, 0x5F, 0x2B, 0xFF0B, 0x40]

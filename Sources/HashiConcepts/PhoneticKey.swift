@@ -123,6 +123,16 @@ public final class PhoneticKey {
         struct Phrase { var text: String; var spelled: String; var evidence: MiningEvidence }
         var byKey: [String: [Phrase]] = [:]
         var seen: Set<String> = []
+        // Phrases share their words: each word is respelled once (what `spelling(ofEnglish:)` does per word).
+        var respelled: [Substring: String] = [:]
+        func respelling(_ english: String) -> String {
+            english.lowercased().split(whereSeparator: { !$0.isLetter || !$0.isASCII }).map { word in
+                if let known = respelled[word] { return known }
+                let spelled = Self.respell(String(word))
+                respelled[word] = spelled
+                return spelled
+            }.joined()
+        }
         for run in vocabulary.englishRuns {
             for start in run.words.indices {
                 for length in 1...4 where start + length <= run.words.count {
@@ -133,9 +143,9 @@ public final class PhoneticKey {
                           !words.contains(where: MemberKind.isAbbreviationShaped) else { continue }
                     let text = words.joined(separator: " ")
                     guard seen.insert(terms.joined(separator: " ")).inserted else { continue }
-                    var variants = [Self.spelling(ofEnglish: text)]
+                    var variants = [respelling(text)]
                     let stemmed = (terms.dropLast() + [run.stems[start + length - 1]]).joined(separator: " ")
-                    if stemmed != terms.joined(separator: " ") { variants.append(Self.spelling(ofEnglish: stemmed)) }
+                    if stemmed != terms.joined(separator: " ") { variants.append(respelling(stemmed)) }
                     for spelled in Set(variants) {
                         let key = Self.consonantKey(spelled)
                         guard key.count >= 2 else { continue }
@@ -274,13 +284,16 @@ public final class PhoneticKey {
 
     /// 1 - weighted edit distance / the longer length. Vowel substitutions cost 0.6; a Japanese vowel
     /// or `y` after a consonant with no English counterpart (epenthetic `u`/`o`/`i`, `kyu`) 0.3; an English vowel with no
-    /// Japanese counterpart 0.5; anything else 1.
+    /// Japanese counterpart 0.5 (1 at the start); anything else 1.
     static func similarity(japanese: String, english: String) -> Double {
         let a = Array(japanese)
         let b = Array(english)
         guard !a.isEmpty, !b.isEmpty else { return 0 }
         var row = [Double](repeating: 0, count: b.count + 1)
-        for j in 0...b.count { row[j] = b[..<j].reduce(0) { $0 + (vowels.contains($1) ? 0.5 : 1) } }
+        // An English vowel is cheap to leave out (often silent or reduced), but not the first one:
+        // a loanword keeps a word's initial vowel (alive → アライブ, never ライブ).
+        func insertCost(_ j: Int) -> Double { vowels.contains(b[j - 1]) && j > 1 ? 0.5 : 1 }
+        for j in 0...b.count { row[j] = j == 0 ? 0 : row[j - 1] + insertCost(j) }
         for i in 1...a.count {
             var next = [Double](repeating: 0, count: b.count + 1)
             // Cheap only after a consonant (an epenthetic vowel, `kyu`); `ai` against `a` is a real difference.
@@ -288,7 +301,7 @@ public final class PhoneticKey {
             let deleteA = (vowels.contains(a[i - 1]) || a[i - 1] == "y") && afterConsonant ? 0.3 : 1
             next[0] = row[0] + deleteA
             for j in 1...b.count {
-                let insertB = vowels.contains(b[j - 1]) ? 0.5 : 1
+                let insertB = insertCost(j)
                 let substitute: Double = a[i - 1] == b[j - 1] ? 0
                     : (vowels.contains(a[i - 1]) && vowels.contains(b[j - 1])) ? 0.6 : 1
                 next[j] = min(row[j - 1] + substitute, row[j] + deleteA, next[j - 1] + insertB)

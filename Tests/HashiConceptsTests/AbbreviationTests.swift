@@ -12,6 +12,7 @@ struct AbbreviationTests {
         #expect(!AbbreviationMatcher.matches(abbreviation: "CBM", words: ["Confidence", "Measures"]))
         #expect(!AbbreviationMatcher.matches(abbreviation: "CBM", words: ["Confidence", "Building", "Measures", "Now"]))
         #expect(!AbbreviationMatcher.matches(abbreviation: "CBM", words: ["of", "Confidence", "Building", "Measures"]))
+        #expect(AbbreviationMatcher.matches(abbreviation: "ＷＴＯ", words: ["World", "Trade", "Organization"]))
     }
 
     @Test func minedFromMadeUpDocuments() throws {

@@ -1,4 +1,5 @@
 import HashiAnalysis
+import PropertyBased
 import Testing
 
 @testable import HashiConcepts
@@ -88,6 +89,41 @@ struct GlossMiningTests {
         ]
         for text in rejected {
             #expect(try terms(text).isEmpty, "\(text)")
+        }
+    }
+
+    @Test func latinGlossesOfLatinTermsOnlyAbbreviate() throws {
+        // Asides, argument lists and remarks in English text and code are not glosses.
+        for text in ["On success, the (new) session ID is returned.", "int main(void)", "perror(\"opendir\");",
+                     "Filenames using shell \"pattern\" (slower)", "ss.ss_sp = malloc(SIGSTKSZ);",
+                     "the cgroup \"process number\" (PIDs) controller", "Bazaar (new)"] {
+            #expect(try terms(text).isEmpty, "\(text)")
+        }
+        // An abbreviation and its expansion are, whichever comes first.
+        #expect(try terms("queries the Internet Domain Name System (DNS) for it") == [["Domain Name System", "DNS"]])
+        #expect(try terms("PAM (Pluggable Authentication Modules)") == [["PAM", "Pluggable Authentication Modules"]])
+        #expect(try terms("The \"vDSO\" (virtual dynamic shared object) is a small library")
+                == [["vDSO", "virtual dynamic shared object"]])
+    }
+
+    @Test func mixedScriptRemarksAreNotGlosses() throws {
+        #expect(try terms("compression (コマンドラインでは -z)").isEmpty)
+        #expect(try terms("CLUSTERIP (IPv4 の場合)").isEmpty)
+        #expect(try terms("コンフィギュレーションのテンプレート (特に GNU Autoconf)").isEmpty)
+        // An abbreviation's expansion may mix them.
+        #expect(try terms("日本の場合はASEANとARF(ASEAN地域フォーラム)がある") == [["ARF", "ASEAN地域フォーラム"]])
+    }
+
+    @Test func bracketLinesAreNumberedLikeAllLines() async {
+        // Lines of random pieces (brackets of both widths, every line break) are found with the
+        // numbers a plain split gives them.
+        let pieces = ["a", "(", "（", ")", "\n", "\r", "\r\n", "語", "😀", " "]
+        await propertyCheck(count: 200, input: Gen.int(in: 0...(pieces.count - 1)).array(of: 0...40)) { picks in
+            let text = picks.map { pieces[$0] }.joined()
+            let expected = ConceptDictionary.lines(of: text).enumerated()
+                .filter { $0.element.contains("(") || $0.element.contains("（") }.map { "\($0.offset + 1):\($0.element)" }
+            let found = ConceptMiner.linesWithBrackets(of: text).map { "\($0.number):\($0.line)" }
+            #expect(found == expected, "\(text.debugDescription)")
         }
     }
 
