@@ -98,11 +98,19 @@ public final class ConceptMiner {
     }
 
     /// The concepts of `mined` with at least `minimumConfidence` (readings excluded), each membership
-    /// sourced at its evidence's first place.
+    /// sourced at its evidence's first place. The same terms mined in several places make one
+    /// concept, sourced at the most confident place (the first of equals): a gloss repeated on every
+    /// page of a manual adds one membership, not one per page.
     /// - Throws: ``ConceptError/icu(_:)`` if ICU fails.
     public func conceptMap(from mined: [MinedConcept], minimumConfidence: Double = 0.6) throws(ConceptError) -> ConceptMap {
+        var best: [[String]: Int] = [:]
+        for (k, item) in mined.enumerated() where item.rule != .reading && item.confidence >= minimumConfidence {
+            if let seen = best[item.terms], mined[seen].confidence >= item.confidence { continue }
+            best[item.terms] = k
+        }
         var concepts: [Concept] = []
-        for item in mined where item.rule != .reading && item.confidence >= minimumConfidence {
+        for index in best.values.sorted() {
+            let item = mined[index]
             guard let first = item.evidence.first else { continue }
             var members: [ConceptMember] = []
             for (k, term) in item.terms.enumerated() {
