@@ -44,6 +44,10 @@ final class SegmentMatcher {
         private let union: UnionNode?
         /// How many alternatives (`a OR b`) the user wrote (atoms carry their alternative's index).
         let alternativeCount: Int
+        /// Per alternative, the document frequency its pseudo-term is scored with: that of its
+        /// commonest atom (an atom of several words counting as its rarest word), whichever members
+        /// matched, as Lucene's SynonymQuery does, so a rare member does not outscore the term itself.
+        let alternativeFrequencies: [Int]
         @exclusivity(unchecked) private var scratch: [Int] = []
         /// The passage whose matching atoms `scratch` holds.
         private var collectedPassage = exhausted
@@ -54,6 +58,12 @@ final class SegmentMatcher {
             union = atoms.count == 1 ? nil : UnionNode(atoms.map(\.node))
             node = union ?? atoms[0].node
             alternativeCount = (atoms.map(\.atom.alternative).max() ?? 0) + 1
+            var frequencies = [Int](repeating: 0, count: alternativeCount)
+            for atom in atoms {
+                let rarestWord = atom.segmentFrequencies.map { $0.max() ?? 0 }.min() ?? 0
+                frequencies[atom.atom.alternative] = max(frequencies[atom.atom.alternative], rarestWord)
+            }
+            alternativeFrequencies = frequencies
         }
 
         /// Calls `body` with each atom that matches at `passage`, in atom order. The clause's node

@@ -6,8 +6,9 @@ import HashiIndex
 ///
 /// It mirrors the scoring: every atom standing on the passage (a superset of those that match)
 /// counts; a sequence's occurrences are bounded by its postings' frequencies
-/// (``SequenceNode/frequencyBound``); a pseudo-term's inverse document frequency by that of its
-/// rarest standing sequence; its length normalization by the most favourable of the standing
+/// (``SequenceNode/frequencyBound``); a pseudo-term's inverse document frequency is a concept
+/// alternative's own (``SegmentMatcher/ClauseNodes/alternativeFrequencies``), else bounded by that of
+/// its rarest standing sequence; its length normalization by the most favourable of the standing
 /// sequences' fields. BM25 grows with the occurrences and the inverse document frequency, so each
 /// part is at least the score's.
 ///
@@ -110,8 +111,11 @@ final class ScoreBound {
                 let segmentStart = segmentStarts.count
                 for (k, segment) in atom.segments.enumerated() {
                     segmentStarts.append(sequences.count)
+                    // A concept pseudo-term is scored with its alternative's frequency whichever members match.
+                    let conceptFrequency = clause.clause.isConcept ? clause.alternativeFrequencies[atom.atom.alternative] : 0
                     for (j, node) in segment.enumerated() {
-                        sequences.append(BoundSequence(node: SequenceRef(node), idf: bm25.idf(atom.segmentFrequencies[k][j]),
+                        let frequency = conceptFrequency > 0 ? conceptFrequency : atom.segmentFrequencies[k][j]
+                        sequences.append(BoundSequence(node: SequenceRef(node), idf: bm25.idf(frequency),
                                                        field: atom.segmentLengthFields[k][j]))
                     }
                 }

@@ -43,7 +43,8 @@ struct Scoring {
 
     /// A concept clause as one pseudo-term per alternative the user wrote (one, unless the clause
     /// is `a OR b`): occurrences of every matching member summed (each weighted by its confidence),
-    /// the document frequency of the commonest, the length of the first matching member's field;
+    /// the document frequency of the alternative's commonest member (matched here or not: see
+    /// ``SegmentMatcher/ClauseNodes/alternativeFrequencies``), the length of the first matching member's field;
     /// plus the whole-word boosts of what the user wrote. The alternatives' scores add up.
     private func conceptScore(_ clause: SegmentMatcher.ClauseNodes, at passage: UInt32, explanation: inout [String]?) -> Double {
         /// Numbers only, so that it lives on the stack: this runs for every matching passage.
@@ -91,8 +92,9 @@ struct Scoring {
             }
             var total = boosts
             for alternative in 0..<count {
-                let term = terms[alternative]
+                var term = terms[alternative]
                 guard term.hasField, term.frequency > 0 else { continue }
+                if clause.alternativeFrequencies[alternative] > 0 { term.documentFrequency = clause.alternativeFrequencies[alternative] }
                 let field = term.field
                 let length = Double(matcher.reader.fieldLength(field: field, passage: passage))
                 let s = bm25.score(frequency: term.frequency, documentFrequency: term.documentFrequency, length: length, field: field)
