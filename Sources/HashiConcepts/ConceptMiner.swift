@@ -356,6 +356,9 @@ public final class ConceptMiner {
             }
             // Same-script kanji glosses are often explanations; cross-script ones are translations.
             if termScripts.isSubset(of: [.han, .japanese]) && scripts.isSubset(of: [.han, .japanese]) { confidence -= 0.1 }
+            // Katakana glossed by other katakana names what it is, `ゾンビ (プロセス)`: spelling
+            // variants of one loanword have one key and were left out above.
+            if termScripts == [.katakana] && scripts == [.katakana] { confidence -= 0.3 }
             if termIsAbbreviation, scripts == [.latin], AbbreviationMatcher.matches(abbreviation: termText, words: part.split(separator: " ").map(String.init)) {
                 confidence += 0.1
             }
@@ -466,9 +469,9 @@ public final class ConceptMiner {
         "ある", "なる", "れる", "られる", "ている", "ていない", "いない", "および", "または", "かつ", "ならびに",
     ]
 
-    /// Editorial markers that open a note, not a gloss: `(注：…)`, `(例えば…)`, `(中略)`, `(cf. …)`.
+    /// Editorial markers that open a note, not a gloss: `(注：…)`, `(例えば…)`, `(すなわち…)`, `(中略)`, `(cf. …)`.
     static let noteMarkers = ["注", "註", "例", "中略", "前略", "後略", "略", "筆者", "原文", "仮訳", "訳注", "参照", "傍点", "強調",
-                              "cf.", "e.g.", "i.e.", "see ", "ibid", "sic"]
+                              "つまり", "すなわち", "即ち", "たとえば", "cf.", "e.g.", "i.e.", "see ", "ibid", "sic"]
 
     static func startsWithNoteMarker(_ gloss: String) -> Bool {
         let lower = gloss.lowercased()

@@ -114,6 +114,12 @@ struct GlossMiningTests {
         #expect(try terms("日本の場合はASEANとARF(ASEAN地域フォーラム)がある") == [["ARF", "ASEAN地域フォーラム"]])
     }
 
+    @Test func japaneseExplanations() throws {
+        // Katakana glossed by other katakana says what it is; `すなわち` opens a note.
+        #expect(try mined("子プロセスはゾンビ (プロセス) になる。").filter { $0.confidence >= 0.6 }.isEmpty)
+        #expect(try terms("シグナルを送るプロセス (すなわちスレッドグループ全体) に").isEmpty)
+    }
+
     @Test func bracketLinesAreNumberedLikeAllLines() async {
         // Lines of random pieces (brackets of both widths, every line break) are found with the
         // numbers a plain split gives them.
