@@ -328,6 +328,9 @@ public final class ConceptMiner {
             guard !term.isBareHead else { return nil }
             if glossWords.contains(where: { $0.script == .number }) { return nil }
             if part.unicodeScalars.contains(where: { "。！？!?;；".unicodeScalars.contains($0) }) { return nil }
+            // A list is examples (`BSD 系システム (NetBSD, FreeBSD, OpenBSD)`), code is code (`(other=)`);
+            // only an abbreviation's expansions are listed (split above).
+            if part.unicodeScalars.contains(where: { ",，、=|{}".unicodeScalars.contains($0) }) { return nil }
             if glossWords.contains(where: { $0.script == .hiragana && Self.sentenceKana.contains($0.term) }) { return nil }
             if let last = glossWords.last, last.script == .hiragana { return nil }
             if part.contains("・") && !scripts.isSubset(of: [.katakana]) { return nil }

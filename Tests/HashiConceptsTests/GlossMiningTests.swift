@@ -118,6 +118,9 @@ struct GlossMiningTests {
         // Katakana glossed by other katakana says what it is; `すなわち` opens a note.
         #expect(try mined("子プロセスはゾンビ (プロセス) になる。").filter { $0.confidence >= 0.6 }.isEmpty)
         #expect(try terms("シグナルを送るプロセス (すなわちスレッドグループ全体) に").isEmpty)
+        // Lists are examples, not translations; code is not a gloss.
+        #expect(try terms("BSD 系システム (NetBSD, FreeBSD, OpenBSD) では").isEmpty)
+        #expect(try terms("他のシステム (other=) を指定する").isEmpty)
     }
 
     @Test func bracketLinesAreNumberedLikeAllLines() async {
