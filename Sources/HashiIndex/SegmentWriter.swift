@@ -246,11 +246,14 @@ public struct SegmentWriter: Sendable {
     /// itself is not fsynced (the commit protocol in `IndexDirectory` does that).
     ///
     /// The writer stays usable; writing again includes everything added so far.
-    public mutating func write(to directory: URL, name: String) throws(IndexError) -> SegmentSummary {
+    ///
+    /// With `threads` above one, terms' postings are encoded on that many threads (runs of terms
+    /// at a time, appended in order: the files are the same whatever the number).
+    public mutating func write(to directory: URL, name: String, threads: Int = 1) throws(IndexError) -> SegmentSummary {
         flushPending()
         try validate()
         return try writeFiles(to: directory, name: name, termCount: termCount) { trm, pst, pos, postings, positions throws(IndexError) in
-            try buildTerms(&trm, pst, pos, postingCount: &postings, positionCount: &positions)
+            try buildTerms(&trm, pst, pos, postingCount: &postings, positionCount: &positions, threads: threads)
         }
     }
 
@@ -450,11 +453,15 @@ public struct SegmentWriter: Sendable {
     }
 
     private func buildTerms(_ dictionary: inout DictionaryBuilder, _ pst: FileSink, _ pos: FileSink,
-                            postingCount: inout Int, positionCount: inout Int) throws(IndexError) {
+                            postingCount: inout Int, positionCount: inout Int, threads: Int) throws(IndexError) {
         let order = terms.sortedTermIDs()
         var fields: [UInt8] = []
         for t in order where fields.last != terms.states[Int(t)].field { fields.append(terms.states[Int(t)].field) }
         dictionary.reserveFields(fields.count)
+        if threads > 1 {
+            try buildTerms(order, &dictionary, pst, pos, postingCount: &postingCount, positionCount: &positionCount, threads: threads)
+            return
+        }
         var passages: [UInt32] = []
         var freqs: [UInt32] = []
         var positions: [UInt32] = []
@@ -482,6 +489,45 @@ public struct SegmentWriter: Sendable {
         }
         if current != nil { dictionary.endField() }
     }
+
+    /// `buildTerms` for the terms in `order` (sorted), their postings encoded on `threads` threads.
+    private func buildTerms(_ order: [UInt32], _ dictionary: inout DictionaryBuilder, _ pst: FileSink, _ pos: FileSink,
+                            postingCount: inout Int, positionCount: inout Int, threads: Int) throws(IndexError) {
+        let table = terms
+        let runs = EncodedTermRun.runs(of: order, in: table, cost: Self.encodingRunCost)
+        var current: UInt8? = nil
+        var postings = 0
+        var positions = 0
+        try EncodedTermRun.encode(order, runs: runs, from: table, threads: threads) { (run) throws(IndexError) in
+            let pstBase = UInt64(pst.offset)
+            let posBase = UInt64(pos.offset)
+            table.arena.withUnsafeBytes { arena in
+                for (k, t) in run.terms.enumerated() {
+                    let state = table.states[Int(t)]
+                    if current != state.field {
+                        if current != nil { dictionary.endField() }
+                        dictionary.beginField(state.field)
+                        current = state.field
+                    }
+                    let bytes = UnsafeRawBufferPointer(rebasing: arena[Int(state.start)..<Int(state.start + state.length)])
+                    dictionary.add(term: bytes, docFrequency: state.docFreq, totalTermFrequency: state.totalFreq,
+                                   postingsOffset: pstBase + UInt64(run.pstStarts[k]),
+                                   positionsOffset: posBase + UInt64(run.posStarts[k]))
+                }
+            }
+            try pst.append(run.pst)
+            try pos.append(run.pos)
+            postings += run.postings
+            positions += run.positions
+        }
+        if current != nil { dictionary.endField() }
+        postingCount += postings
+        positionCount += positions
+    }
+
+    /// Postings and positions per run of terms encoded on one thread (see ``EncodedTermRun``):
+    /// about 1 MB of decoded values, a few hundred kilobytes encoded.
+    static let encodingRunCost = 1 << 18
 
     /// Encodes one term's postings (with a skip table when it has a full
     /// block) and positions, and appends them. Shared with `SegmentMerger`.
