@@ -696,48 +696,104 @@ struct TermTable: Sendable {
     }
 
     /// Decodes term `t`'s stream into flat arrays (absolute ids and positions).
+    ///
+    /// The arrays are sized from the term's statistics and filled in place; a varint is read
+    /// without per-byte slice checks when it cannot reach the end of its slice.
     func decodeStream(_ t: Int, passages: inout [UInt32], frequencies: inout [UInt32], positions: inout [UInt32]) {
-        passages.removeAll(keepingCapacity: true)
-        frequencies.removeAll(keepingCapacity: true)
-        positions.removeAll(keepingCapacity: true)
         let st = states[t]
+        let df = Int(st.docFreq)
+        let tf = Int(truncatingIfNeeded: st.totalFreq)
+        Self.resize(&passages, to: df)
+        Self.resize(&frequencies, to: df)
+        Self.resize(&positions, to: tf)
+        var filledPositions = 0
         pool.withUnsafeBufferPointer { pool in
-            var p = Int(st.head)
-            var end = p + Self.sliceSize(0) - 4
-            var level: UInt8 = 0
-            @inline(__always) func byte() -> UInt8 {
-                if p == end {
-                    let next = Int(pool[end]) | Int(pool[end + 1]) << 8 | Int(pool[end + 2]) << 16 | Int(pool[end + 3]) << 24
-                    level = min(level + 1, 6)
-                    p = next
-                    end = next + Self.sliceSize(level) - 4
+            passages.withUnsafeMutableBufferPointer { passageOut in
+                frequencies.withUnsafeMutableBufferPointer { frequencyOut in
+                    positions.withUnsafeMutableBufferPointer { positionOut in
+                        var reader = SliceReader(pool: pool, head: Int(st.head))
+                        var last: UInt32 = 0
+                        var pi = 0
+                        for i in 0..<df {
+                            let delta = reader.varint()
+                            last = i == 0 ? delta : last &+ delta
+                            passageOut[i] = last
+                            let f = reader.varint()
+                            frequencyOut[i] = f
+                            let n = min(Int(f), tf - pi)
+                            var prev: UInt32 = 0
+                            for k in 0..<n {
+                                prev &+= reader.varint()
+                                positionOut[pi + k] = prev
+                            }
+                            pi += n
+                        }
+                        filledPositions = pi
+                    }
                 }
-                let b = pool[p]
-                p += 1
-                return b
             }
-            @inline(__always) func varint() -> UInt32 {
+        }
+        if filledPositions < tf { positions.removeLast(tf - filledPositions) }
+    }
+
+    /// Makes `values` hold `count` elements (their values are about to be overwritten), keeping
+    /// its capacity.
+    @inline(__always)
+    static func resize(_ values: inout [UInt32], to count: Int) {
+        if values.count > count {
+            values.removeLast(values.count - count)
+        } else if values.count < count {
+            values.append(contentsOf: repeatElement(0, count: count - values.count))
+        }
+    }
+
+    /// Reads the varints of a term's chain of pool slices (see ``sliceSize(_:)``).
+    struct SliceReader {
+        let pool: UnsafeBufferPointer<UInt8>
+        var p: Int
+        var end: Int
+        var level: UInt8 = 0
+
+        init(pool: UnsafeBufferPointer<UInt8>, head: Int) {
+            self.pool = pool
+            p = head
+            end = head + TermTable.sliceSize(0) - 4
+        }
+
+        @inline(__always)
+        mutating func byte() -> UInt8 {
+            if p == end {
+                let next = Int(pool[end]) | Int(pool[end + 1]) << 8 | Int(pool[end + 2]) << 16 | Int(pool[end + 3]) << 24
+                level = min(level + 1, 6)
+                p = next
+                end = next + TermTable.sliceSize(level) - 4
+            }
+            let b = pool[p]
+            p += 1
+            return b
+        }
+
+        @inline(__always)
+        mutating func varint() -> UInt32 {
+            if end - p >= 5 {
+                // The varint (at most 5 bytes) ends in this slice.
                 var r: UInt32 = 0
                 var shift: UInt32 = 0
                 while true {
-                    let b = byte()
+                    let b = pool[p]
+                    p += 1
                     r |= UInt32(b & 0x7F) << shift
-                    if b < 0x80 { return r }
+                    if b < 0x80 || shift >= 28 { return r }
                     shift += 7
                 }
             }
-            var last: UInt32 = 0
-            for i in 0..<Int(st.docFreq) {
-                let delta = varint()
-                last = i == 0 ? delta : last &+ delta
-                passages.append(last)
-                let f = varint()
-                frequencies.append(f)
-                var prev: UInt32 = 0
-                for _ in 0..<Int(f) {
-                    prev &+= varint()
-                    positions.append(prev)
-                }
+            var r: UInt32 = 0
+            var shift: UInt32 = 0
+            while true {
+                let b = byte()
+                r |= UInt32(b & 0x7F) << shift
+                if b < 0x80 || shift >= 28 { return r }
+                shift += 7
             }
         }
     }
