@@ -250,10 +250,16 @@ public struct SegmentWriter: Sendable {
     /// With `threads` above one, terms' postings are encoded on that many threads (runs of terms
     /// at a time, appended in order: the files are the same whatever the number).
     public mutating func write(to directory: URL, name: String, threads: Int = 1) throws(IndexError) -> SegmentSummary {
+        try write(to: directory, name: name, threads: threads, runCost: Self.encodingRunCost)
+    }
+
+    /// ``write(to:name:threads:)`` with runs of `runCost` postings and positions per thread (tests
+    /// use small runs to exercise many).
+    mutating func write(to directory: URL, name: String, threads: Int, runCost: Int) throws(IndexError) -> SegmentSummary {
         flushPending()
         try validate()
         return try writeFiles(to: directory, name: name, termCount: termCount) { trm, pst, pos, postings, positions throws(IndexError) in
-            try buildTerms(&trm, pst, pos, postingCount: &postings, positionCount: &positions, threads: threads)
+            try buildTerms(&trm, pst, pos, postingCount: &postings, positionCount: &positions, threads: threads, runCost: runCost)
         }
     }
 
@@ -453,13 +459,14 @@ public struct SegmentWriter: Sendable {
     }
 
     private func buildTerms(_ dictionary: inout DictionaryBuilder, _ pst: FileSink, _ pos: FileSink,
-                            postingCount: inout Int, positionCount: inout Int, threads: Int) throws(IndexError) {
+                            postingCount: inout Int, positionCount: inout Int, threads: Int, runCost: Int) throws(IndexError) {
         let order = terms.sortedTermIDs()
         var fields: [UInt8] = []
         for t in order where fields.last != terms.states[Int(t)].field { fields.append(terms.states[Int(t)].field) }
         dictionary.reserveFields(fields.count)
         if threads > 1 {
-            try buildTerms(order, &dictionary, pst, pos, postingCount: &postingCount, positionCount: &positionCount, threads: threads)
+            try buildTerms(order, &dictionary, pst, pos, postingCount: &postingCount, positionCount: &positionCount,
+                           threads: threads, runCost: runCost)
             return
         }
         var passages: [UInt32] = []
@@ -492,9 +499,9 @@ public struct SegmentWriter: Sendable {
 
     /// `buildTerms` for the terms in `order` (sorted), their postings encoded on `threads` threads.
     private func buildTerms(_ order: [UInt32], _ dictionary: inout DictionaryBuilder, _ pst: FileSink, _ pos: FileSink,
-                            postingCount: inout Int, positionCount: inout Int, threads: Int) throws(IndexError) {
+                            postingCount: inout Int, positionCount: inout Int, threads: Int, runCost: Int) throws(IndexError) {
         let table = terms
-        let runs = EncodedTermRun.runs(of: order, in: table, cost: Self.encodingRunCost)
+        let runs = EncodedTermRun.runs(of: order, in: table, cost: runCost)
         var current: UInt8? = nil
         var postings = 0
         var positions = 0
