@@ -838,20 +838,39 @@ struct TermTable: Sendable {
     }
 
     /// Term ids sorted by (field, bytes).
+    ///
+    /// Sorted as keys of the field and the first eight bytes (big-endian, zero-padded) beside the
+    /// id, so most comparisons read neither the states nor the arena; equal keys compare the
+    /// whole terms. (field, bytes) is unique per term, so the order is the one any sort gives.
     func sortedTermIDs() -> [UInt32] {
-        var order = (0..<states.count).map { UInt32($0) }
+        struct Key {
+            var field: UInt8
+            var prefix: UInt64
+            var id: UInt32
+        }
+        var keys: [Key] = []
+        keys.reserveCapacity(states.count)
+        arena.withUnsafeBytes { a in
+            for (id, st) in states.enumerated() {
+                var prefix: UInt64 = 0
+                let n = Swift.min(Int(st.length), 8)
+                for k in 0..<n { prefix |= UInt64(a[Int(st.start) + k]) << UInt64(56 - 8 * k) }
+                keys.append(Key(field: st.field, prefix: prefix, id: UInt32(truncatingIfNeeded: id)))
+            }
+        }
         states.withUnsafeBufferPointer { st in
             arena.withUnsafeBytes { a in
-                order.sort { x, y in
-                    let sx = st[Int(x)], sy = st[Int(y)]
-                    if sx.field != sy.field { return sx.field < sy.field }
+                keys.sort { x, y in
+                    if x.field != y.field { return x.field < y.field }
+                    if x.prefix != y.prefix { return x.prefix < y.prefix }
+                    let sx = st[Int(x.id)], sy = st[Int(y.id)]
                     let bx = UnsafeRawBufferPointer(rebasing: a[Int(sx.start)..<Int(sx.start + sx.length)])
                     let by = UnsafeRawBufferPointer(rebasing: a[Int(sy.start)..<Int(sy.start + sy.length)])
                     return compareBytes(bx, by) < 0
                 }
             }
         }
-        return order
+        return keys.map(\.id)
     }
 }
 
