@@ -611,12 +611,18 @@ public struct ConceptMap: Sendable, Hashable, Codable {
     }
 
     /// Concepts with equal element sets unified (their memberships pooled), sorted by elements.
+    ///
+    /// A concept alone in its group is kept as it is: its members are in canonical order already,
+    /// which is what pooling them again would give (most concepts of a build are alone).
     static func normalForm(_ input: [Concept]) -> [Concept] {
-        var groups: [Set<Concept.Element>: [ConceptMember]] = [:]
-        for concept in input where !concept.members.isEmpty {
-            groups[concept.elements, default: []].append(contentsOf: concept.members)
+        var groups: [Set<Concept.Element>: [Int]] = [:]
+        groups.reserveCapacity(input.count)
+        for (k, concept) in input.enumerated() where !concept.members.isEmpty {
+            groups[concept.elements, default: []].append(k)
         }
-        var result = groups.map { set, members in (sortedElements(set), Concept(members: members)) }
+        var result = groups.map { set, indices in
+            (sortedElements(set), indices.count == 1 ? input[indices[0]] : Concept(members: indices.flatMap { input[$0].members }))
+        }
         result.sort { elementOrder($0.0, $1.0) }
         return result.map(\.1)
     }

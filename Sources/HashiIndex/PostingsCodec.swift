@@ -13,15 +13,24 @@ enum BitPacking {
     /// Appends the 128 values starting at `values[from]`, packed with `bits` bits each.
     static func pack(_ values: [UInt32], from: Int, bits: Int, into out: inout [UInt8]) {
         guard bits > 0 else { return }
-        var acc: UInt64 = 0
-        var filled = 0
-        for i in from..<(from + blockSize) {
-            acc |= UInt64(values[i]) << UInt64(filled)
-            filled += bits
-            while filled >= 8 {
-                out.append(UInt8(truncatingIfNeeded: acc))
-                acc >>= 8
-                filled -= 8
+        precondition(from >= 0 && from + blockSize <= values.count, "a packed block needs 128 values")
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: byteCount(bits)))
+        values.withUnsafeBufferPointer { values in
+            out.withUnsafeMutableBufferPointer { out in
+                var acc: UInt64 = 0
+                var filled = 0
+                var at = start
+                for i in from..<(from + blockSize) {
+                    acc |= UInt64(values[i]) << UInt64(filled)
+                    filled += bits
+                    while filled >= 8 {
+                        out[at] = UInt8(truncatingIfNeeded: acc)
+                        at += 1
+                        acc >>= 8
+                        filled -= 8
+                    }
+                }
             }
         }
         // 128·bits is a multiple of 8: nothing is left over.

@@ -50,6 +50,9 @@ public struct PreparedPostings: Sendable {
     private var slots: [Int32] = Array(repeating: -1, count: 256)
     private var usedSlots: [Int32] = []
     private var passageStart = 0
+    /// Scratch of ``sortTokens(distinctTerms:)``.
+    private var groupEnds: [Int] = []
+    private var sortedTokens: [UInt64] = []
 
     /// Creates an empty collection.
     public init() {}
@@ -115,7 +118,7 @@ public struct PreparedPostings: Sendable {
     /// Returns the passage's index in this collection.
     @discardableResult
     public mutating func endPassage() -> Int {
-        tokens.sort()
+        sortTokens(distinctTerms: terms.count - passageStart)
         var i = 0
         let n = tokens.count
         while i < n {
@@ -145,6 +148,54 @@ public struct PreparedPostings: Sendable {
         return passageEnds.count - 1
     }
 
+    /// Sorts the current passage's tokens (local id << 32 | position) as `tokens.sort()` would: by
+    /// local id with a counting pass (ids are dense, below `distinctTerms`), then each id's
+    /// positions by insertion, which is linear since each stream emits its tokens in position order
+    /// (a passage out of order beyond a bound is sorted in full instead).
+    private mutating func sortTokens(distinctTerms: Int) {
+        let n = tokens.count
+        guard n > 1 else { return }
+        groupEnds.removeAll(keepingCapacity: true)
+        groupEnds.append(contentsOf: repeatElement(0, count: distinctTerms + 1))
+        sortedTokens.removeAll(keepingCapacity: true)
+        sortedTokens.append(contentsOf: repeatElement(0, count: n))
+        var inOrder = true
+        tokens.withUnsafeBufferPointer { tokens in
+            groupEnds.withUnsafeMutableBufferPointer { next in
+                sortedTokens.withUnsafeMutableBufferPointer { sorted in
+                    for t in tokens {
+                        let k = Int(t >> 32)
+                        guard k < distinctTerms else { inOrder = false; return }
+                        next[k + 1] += 1
+                    }
+                    for k in 0..<distinctTerms { next[k + 1] += next[k] }
+                    for t in tokens {
+                        let k = Int(t >> 32)
+                        sorted[next[k]] = t
+                        next[k] += 1
+                    }
+                    var moves = 0
+                    for i in 1..<n {
+                        let t = sorted[i]
+                        var j = i
+                        while j > 0 && sorted[j - 1] > t {
+                            sorted[j] = sorted[j - 1]
+                            j -= 1
+                            moves += 1
+                        }
+                        sorted[j] = t
+                        if moves > 4 * n { inOrder = false; return }
+                    }
+                }
+            }
+        }
+        if inOrder {
+            swap(&tokens, &sortedTokens)
+        } else {
+            tokens.sort()
+        }
+    }
+
     /// Where passage `k`'s terms, term bytes and encoded occurrences start.
     func passageStart(_ k: Int) -> PassageEnd {
         k == 0 ? PassageEnd(terms: 0, termBytes: 0, encoded: 0) : passageEnds[k - 1]
@@ -153,7 +204,7 @@ public struct PreparedPostings: Sendable {
     /// Bytes held (for memory accounting).
     public var memoryBytes: Int {
         termBytes.capacity + encoded.capacity + terms.capacity * MemoryLayout<Term>.stride + passageEnds.capacity * MemoryLayout<PassageEnd>.stride
-            + tokens.capacity * 8 + slots.capacity * 4
+            + tokens.capacity * 8 + slots.capacity * 4 + sortedTokens.capacity * 8 + groupEnds.capacity * 8
     }
 
     /// Frees the memory of the passages' contents, keeping nothing (after they were added to a writer).

@@ -43,6 +43,9 @@ public struct SegmentWriter: Sendable {
     private var passageFieldCount = [UInt32](repeating: 0, count: 256)
     private var passageFieldSpan = [UInt32](repeating: 0, count: 256)
     private var passageFieldsTouched: [UInt8] = []
+    /// Scratch of ``touchTermLines(of:passage:)``, and what its loads add up to.
+    private var touchedSlots: [UInt64] = []
+    private var touched: UInt32 = 0
 
     /// Creates an empty writer.
     public init() {}
@@ -115,6 +118,7 @@ public struct SegmentWriter: Sendable {
                             endOffset: endOffset, text: text)
         pendingPassage = nil
         guard passage >= 0 && passage < postings.passageCount else { return id }
+        touchTermLines(of: postings, passage: passage)
         postings.terms.withUnsafeBufferPointer { prepared in
             postings.termBytes.withUnsafeBytes { termBytes in
                 postings.encoded.withUnsafeBytes { encoded in
@@ -150,6 +154,34 @@ public struct SegmentWriter: Sendable {
         }
         recordFieldLengths(passage: id)
         return id
+    }
+
+    /// Reads, for every term of prepared passage `passage`, its slot in the term table, then the
+    /// state of the term the slot names, without acting on them: the table is larger than the
+    /// caches, and these loads, independent of each other, miss the cache together rather than one
+    /// after another when each term is interned in turn (touching the term's bytes and postings
+    /// too was measured no faster). Changes nothing but ``touched`` (kept so the loads are not
+    /// optimised away).
+    private mutating func touchTermLines(of postings: PreparedPostings, passage: Int) {
+        let range = postings.passageStart(passage).terms..<postings.passageEnds[passage].terms
+        guard range.count > 1 else { return }
+        touchedSlots.removeAll(keepingCapacity: true)
+        var sum: UInt32 = 0
+        terms.slots.withUnsafeBufferPointer { slots in
+            postings.terms.withUnsafeBufferPointer { prepared in
+                let mask = slots.count - 1
+                for k in range {
+                    touchedSlots.append(slots[Int(prepared[k].hash) & mask])
+                }
+            }
+        }
+        terms.states.withUnsafeBufferPointer { states in
+            for slot in touchedSlots where slot != TermTable.emptySlot {
+                let t = Int(UInt32(truncatingIfNeeded: slot))
+                if t < states.count { sum &+= states[t].pos }
+            }
+        }
+        touched &+= sum
     }
 
     /// Counts `frequency` tokens of `field` in the current passage, the last at `lastPosition`.
@@ -246,11 +278,20 @@ public struct SegmentWriter: Sendable {
     /// itself is not fsynced (the commit protocol in `IndexDirectory` does that).
     ///
     /// The writer stays usable; writing again includes everything added so far.
-    public mutating func write(to directory: URL, name: String) throws(IndexError) -> SegmentSummary {
+    ///
+    /// With `threads` above one, terms' postings are encoded on that many threads (runs of terms
+    /// at a time, appended in order: the files are the same whatever the number).
+    public mutating func write(to directory: URL, name: String, threads: Int = 1) throws(IndexError) -> SegmentSummary {
+        try write(to: directory, name: name, threads: threads, runCost: Self.encodingRunCost)
+    }
+
+    /// ``write(to:name:threads:)`` with runs of `runCost` postings and positions per thread (tests
+    /// use small runs to exercise many).
+    mutating func write(to directory: URL, name: String, threads: Int, runCost: Int) throws(IndexError) -> SegmentSummary {
         flushPending()
         try validate()
         return try writeFiles(to: directory, name: name, termCount: termCount) { trm, pst, pos, postings, positions throws(IndexError) in
-            try buildTerms(&trm, pst, pos, postingCount: &postings, positionCount: &positions)
+            try buildTerms(&trm, pst, pos, postingCount: &postings, positionCount: &positions, threads: threads, runCost: runCost)
         }
     }
 
@@ -450,11 +491,16 @@ public struct SegmentWriter: Sendable {
     }
 
     private func buildTerms(_ dictionary: inout DictionaryBuilder, _ pst: FileSink, _ pos: FileSink,
-                            postingCount: inout Int, positionCount: inout Int) throws(IndexError) {
+                            postingCount: inout Int, positionCount: inout Int, threads: Int, runCost: Int) throws(IndexError) {
         let order = terms.sortedTermIDs()
         var fields: [UInt8] = []
         for t in order where fields.last != terms.states[Int(t)].field { fields.append(terms.states[Int(t)].field) }
         dictionary.reserveFields(fields.count)
+        if threads > 1 {
+            try buildTerms(order, &dictionary, pst, pos, postingCount: &postingCount, positionCount: &positionCount,
+                           threads: threads, runCost: runCost)
+            return
+        }
         var passages: [UInt32] = []
         var freqs: [UInt32] = []
         var positions: [UInt32] = []
@@ -482,6 +528,45 @@ public struct SegmentWriter: Sendable {
         }
         if current != nil { dictionary.endField() }
     }
+
+    /// `buildTerms` for the terms in `order` (sorted), their postings encoded on `threads` threads.
+    private func buildTerms(_ order: [UInt32], _ dictionary: inout DictionaryBuilder, _ pst: FileSink, _ pos: FileSink,
+                            postingCount: inout Int, positionCount: inout Int, threads: Int, runCost: Int) throws(IndexError) {
+        let table = terms
+        let runs = EncodedTermRun.runs(of: order, in: table, cost: runCost)
+        var current: UInt8? = nil
+        var postings = 0
+        var positions = 0
+        try EncodedTermRun.encode(order, runs: runs, from: table, threads: threads) { (run) throws(IndexError) in
+            let pstBase = UInt64(pst.offset)
+            let posBase = UInt64(pos.offset)
+            table.arena.withUnsafeBytes { arena in
+                for (k, t) in run.terms.enumerated() {
+                    let state = table.states[Int(t)]
+                    if current != state.field {
+                        if current != nil { dictionary.endField() }
+                        dictionary.beginField(state.field)
+                        current = state.field
+                    }
+                    let bytes = UnsafeRawBufferPointer(rebasing: arena[Int(state.start)..<Int(state.start + state.length)])
+                    dictionary.add(term: bytes, docFrequency: state.docFreq, totalTermFrequency: state.totalFreq,
+                                   postingsOffset: pstBase + UInt64(run.pstStarts[k]),
+                                   positionsOffset: posBase + UInt64(run.posStarts[k]))
+                }
+            }
+            try pst.append(run.pst)
+            try pos.append(run.pos)
+            postings += run.postings
+            positions += run.positions
+        }
+        if current != nil { dictionary.endField() }
+        postingCount += postings
+        positionCount += positions
+    }
+
+    /// Postings and positions per run of terms encoded on one thread (see ``EncodedTermRun``):
+    /// about 1 MB of decoded values, a few hundred kilobytes encoded.
+    static let encodingRunCost = 1 << 18
 
     /// Encodes one term's postings (with a skip table when it has a full
     /// block) and positions, and appends them. Shared with `SegmentMerger`.
@@ -650,67 +735,142 @@ struct TermTable: Sendable {
     }
 
     /// Decodes term `t`'s stream into flat arrays (absolute ids and positions).
+    ///
+    /// The arrays are sized from the term's statistics and filled in place; a varint is read
+    /// without per-byte slice checks when it cannot reach the end of its slice.
     func decodeStream(_ t: Int, passages: inout [UInt32], frequencies: inout [UInt32], positions: inout [UInt32]) {
-        passages.removeAll(keepingCapacity: true)
-        frequencies.removeAll(keepingCapacity: true)
-        positions.removeAll(keepingCapacity: true)
         let st = states[t]
+        let df = Int(st.docFreq)
+        let tf = Int(truncatingIfNeeded: st.totalFreq)
+        Self.resize(&passages, to: df)
+        Self.resize(&frequencies, to: df)
+        Self.resize(&positions, to: tf)
+        var filledPositions = 0
         pool.withUnsafeBufferPointer { pool in
-            var p = Int(st.head)
-            var end = p + Self.sliceSize(0) - 4
-            var level: UInt8 = 0
-            @inline(__always) func byte() -> UInt8 {
-                if p == end {
-                    let next = Int(pool[end]) | Int(pool[end + 1]) << 8 | Int(pool[end + 2]) << 16 | Int(pool[end + 3]) << 24
-                    level = min(level + 1, 6)
-                    p = next
-                    end = next + Self.sliceSize(level) - 4
+            passages.withUnsafeMutableBufferPointer { passageOut in
+                frequencies.withUnsafeMutableBufferPointer { frequencyOut in
+                    positions.withUnsafeMutableBufferPointer { positionOut in
+                        var reader = SliceReader(pool: pool, head: Int(st.head))
+                        var last: UInt32 = 0
+                        var pi = 0
+                        for i in 0..<df {
+                            let delta = reader.varint()
+                            last = i == 0 ? delta : last &+ delta
+                            passageOut[i] = last
+                            let f = reader.varint()
+                            frequencyOut[i] = f
+                            let n = min(Int(f), tf - pi)
+                            var prev: UInt32 = 0
+                            for k in 0..<n {
+                                prev &+= reader.varint()
+                                positionOut[pi + k] = prev
+                            }
+                            pi += n
+                        }
+                        filledPositions = pi
+                    }
                 }
-                let b = pool[p]
-                p += 1
-                return b
             }
-            @inline(__always) func varint() -> UInt32 {
+        }
+        if filledPositions < tf { positions.removeLast(tf - filledPositions) }
+    }
+
+    /// Makes `values` hold `count` elements (their values are about to be overwritten), keeping
+    /// its capacity.
+    @inline(__always)
+    static func resize(_ values: inout [UInt32], to count: Int) {
+        if values.count > count {
+            values.removeLast(values.count - count)
+        } else if values.count < count {
+            values.append(contentsOf: repeatElement(0, count: count - values.count))
+        }
+    }
+
+    /// Reads the varints of a term's chain of pool slices (see ``sliceSize(_:)``).
+    struct SliceReader {
+        let pool: UnsafeBufferPointer<UInt8>
+        var p: Int
+        var end: Int
+        var level: UInt8 = 0
+
+        init(pool: UnsafeBufferPointer<UInt8>, head: Int) {
+            self.pool = pool
+            p = head
+            end = head + TermTable.sliceSize(0) - 4
+        }
+
+        @inline(__always)
+        mutating func byte() -> UInt8 {
+            if p == end {
+                let next = Int(pool[end]) | Int(pool[end + 1]) << 8 | Int(pool[end + 2]) << 16 | Int(pool[end + 3]) << 24
+                level = min(level + 1, 6)
+                p = next
+                end = next + TermTable.sliceSize(level) - 4
+            }
+            let b = pool[p]
+            p += 1
+            return b
+        }
+
+        @inline(__always)
+        mutating func varint() -> UInt32 {
+            if end - p >= 5 {
+                // The varint (at most 5 bytes) ends in this slice.
                 var r: UInt32 = 0
                 var shift: UInt32 = 0
                 while true {
-                    let b = byte()
+                    let b = pool[p]
+                    p += 1
                     r |= UInt32(b & 0x7F) << shift
-                    if b < 0x80 { return r }
+                    if b < 0x80 || shift >= 28 { return r }
                     shift += 7
                 }
             }
-            var last: UInt32 = 0
-            for i in 0..<Int(st.docFreq) {
-                let delta = varint()
-                last = i == 0 ? delta : last &+ delta
-                passages.append(last)
-                let f = varint()
-                frequencies.append(f)
-                var prev: UInt32 = 0
-                for _ in 0..<Int(f) {
-                    prev &+= varint()
-                    positions.append(prev)
-                }
+            var r: UInt32 = 0
+            var shift: UInt32 = 0
+            while true {
+                let b = byte()
+                r |= UInt32(b & 0x7F) << shift
+                if b < 0x80 || shift >= 28 { return r }
+                shift += 7
             }
         }
     }
 
     /// Term ids sorted by (field, bytes).
+    ///
+    /// Sorted as keys of the field and the first eight bytes (big-endian, zero-padded) beside the
+    /// id, so most comparisons read neither the states nor the arena; equal keys compare the
+    /// whole terms. (field, bytes) is unique per term, so the order is the one any sort gives.
     func sortedTermIDs() -> [UInt32] {
-        var order = (0..<states.count).map { UInt32($0) }
+        struct Key {
+            var field: UInt8
+            var prefix: UInt64
+            var id: UInt32
+        }
+        var keys: [Key] = []
+        keys.reserveCapacity(states.count)
+        arena.withUnsafeBytes { a in
+            for (id, st) in states.enumerated() {
+                var prefix: UInt64 = 0
+                let n = Swift.min(Int(st.length), 8)
+                for k in 0..<n { prefix |= UInt64(a[Int(st.start) + k]) << UInt64(56 - 8 * k) }
+                keys.append(Key(field: st.field, prefix: prefix, id: UInt32(truncatingIfNeeded: id)))
+            }
+        }
         states.withUnsafeBufferPointer { st in
             arena.withUnsafeBytes { a in
-                order.sort { x, y in
-                    let sx = st[Int(x)], sy = st[Int(y)]
-                    if sx.field != sy.field { return sx.field < sy.field }
+                keys.sort { x, y in
+                    if x.field != y.field { return x.field < y.field }
+                    if x.prefix != y.prefix { return x.prefix < y.prefix }
+                    let sx = st[Int(x.id)], sy = st[Int(y.id)]
                     let bx = UnsafeRawBufferPointer(rebasing: a[Int(sx.start)..<Int(sx.start + sx.length)])
                     let by = UnsafeRawBufferPointer(rebasing: a[Int(sy.start)..<Int(sy.start + sy.length)])
                     return compareBytes(bx, by) < 0
                 }
             }
         }
-        return order
+        return keys.map(\.id)
     }
 }
 

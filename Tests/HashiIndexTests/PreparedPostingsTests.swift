@@ -76,6 +76,23 @@ import PropertyBased
         #expect(collection.pendingTokens == 0)
     }
 
+    /// Tokens whose positions come out of order: a few (sorted by insertion) and a term's tokens
+    /// in descending order (beyond the insertion bound: sorted in full).
+    @Test func tokensOutOfPositionOrder() throws {
+        var tokens: [ModelToken] = []
+        for k in (0..<1_500).reversed() { tokens.append(ModelToken(field: 1, term: Array("down".utf8), position: UInt32(k))) }
+        for k in 0..<200 { tokens.append(ModelToken(field: 0, term: Array("w\(k % 7)".utf8), position: UInt32((k * 37) % 211))) }
+        var m = SegmentModel()
+        m.documents = [ModelDocument(path: "a", size: 1, modified: 0, hash: 0)]
+        m.passages = [ModelPassage(document: 0, ordinal: 0, line: 1, start: 0, end: 1, text: "x", tokens: tokens),
+                      ModelPassage(document: 0, ordinal: 1, line: 2, start: 2, end: 3, text: "y", tokens: Array(tokens.suffix(50)))]
+        var plain = m.makeWriter()
+        var prepared = Self.preparedWriter(m)
+        let expected = try Self.files(&plain)
+        let actual = try Self.files(&prepared)
+        #expect(actual == expected)
+    }
+
     /// Tokens given with `addToken` after a prepared passage are not merged into it.
     @Test func tokensAfterPreparedPassageAreRejected() throws {
         var w = SegmentWriter()

@@ -125,10 +125,22 @@ enum ConceptTableCodec {
 
 /// The strings and confidences of a table, numbered in sorted order: collected in a first pass
 /// over the members (when every lookup answers 0), frozen, then looked up in the second.
+///
+/// The first pass records which distinct string each lookup named, so the second pass (which makes
+/// the same lookups in the same order) replays them instead of hashing every string again; a
+/// lookup that does not match its recorded string falls back to a hash look-up.
 struct ConceptNumbering {
-    private var collectedStrings: Set<[UInt8]> = []
+    /// Distinct strings by first occurrence: their ids.
+    private var firstSeen: [UTF8Key: Int32] = [:]
+    /// Each distinct string, by id.
+    private var distinct: [String] = []
+    /// The id of each string lookup of the first pass, in order.
+    private var occurrences: [Int32] = []
+    /// Once frozen: each id's number in sorted order.
+    private var ranks: [Int32]? = nil
+    /// The next recorded lookup to replay.
+    private var cursor = 0
     private var collectedConfidences: Set<UInt64> = []
-    private var stringNumbers: [[UInt8]: Int]? = nil
     private var confidenceNumbers: [UInt64: Int] = [:]
     /// The strings' UTF-8 bytes in byte order, once frozen.
     private(set) var strings: [[UInt8]] = []
@@ -138,17 +150,29 @@ struct ConceptNumbering {
     /// The number of `string` (by its bytes: strings that Swift finds canonically equal but spell
     /// differently stay apart).
     mutating func number(of string: String) -> UInt64 {
-        let bytes = Array(string.utf8)
-        guard let stringNumbers else {
-            collectedStrings.insert(bytes)
+        let key = UTF8Key(string)
+        guard let ranks else {
+            if let id = firstSeen[key] {
+                occurrences.append(id)
+            } else {
+                let id = Int32(truncatingIfNeeded: distinct.count)
+                firstSeen[key] = id
+                distinct.append(string)
+                occurrences.append(id)
+            }
             return 0
         }
-        return UInt64(stringNumbers[bytes] ?? 0)
+        if cursor < occurrences.count {
+            let id = Int(occurrences[cursor])
+            cursor += 1
+            if UTF8Key(distinct[id]) == key { return UInt64(ranks[id]) }
+        }
+        return firstSeen[key].map { UInt64(ranks[Int($0)]) } ?? 0
     }
 
     /// The number of `confidence` (by its bit pattern).
     mutating func number(ofConfidence confidence: Double) -> UInt64 {
-        guard stringNumbers != nil else {
+        guard ranks != nil else {
             collectedConfidences.insert(confidence.bitPattern)
             return 0
         }
@@ -157,14 +181,38 @@ struct ConceptNumbering {
 
     /// Sorts what was collected and numbers it.
     mutating func freeze() {
-        strings = collectedStrings.sorted { $0.lexicographicallyPrecedes($1) }
+        let bytes = distinct.map { Array($0.utf8) }
+        let order = bytes.indices.sorted { bytes[$0].lexicographicallyPrecedes(bytes[$1]) }
+        var ranks = [Int32](repeating: 0, count: bytes.count)
+        for (number, id) in order.enumerated() { ranks[id] = Int32(truncatingIfNeeded: number) }
+        strings = order.map { bytes[$0] }
+        self.ranks = ranks
+        cursor = 0
         confidences = collectedConfidences.sorted()
-        var numbers: [[UInt8]: Int] = [:]
-        numbers.reserveCapacity(strings.count)
-        for (k, string) in strings.enumerated() { numbers[string] = k }
-        stringNumbers = numbers
         for (k, bits) in confidences.enumerated() { confidenceNumbers[bits] = k }
-        collectedStrings = []
         collectedConfidences = []
+    }
+}
+
+/// A string compared and hashed by its UTF-8 bytes (`==` on `String` is canonical equivalence).
+struct UTF8Key: Hashable {
+    let string: String
+
+    init(_ string: String) { self.string = string }
+
+    static func == (a: UTF8Key, b: UTF8Key) -> Bool {
+        var x = a.string, y = b.string
+        return x.withUTF8 { xs in
+            y.withUTF8 { ys in
+                guard xs.count == ys.count else { return false }
+                guard xs.count > 0, let xb = xs.baseAddress, let yb = ys.baseAddress else { return true }
+                return memcmp(xb, yb, xs.count) == 0
+            }
+        }
+    }
+
+    func hash(into hasher: inout Hasher) {
+        var s = string
+        s.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }

@@ -136,9 +136,29 @@ struct ConceptStreams {
 
     /// How `member`'s text is stored: derived from its key when the bytes match exactly.
     static func textMode(of member: ConceptMember) -> ConceptTextMode {
-        if member.text.utf8.elementsEqual(member.key.terms.joined().utf8) { return .joined }
-        if member.text.utf8.elementsEqual(member.key.terms.joined(separator: " ").utf8) { return .spaced }
-        return .explicit
+        var text = member.text
+        return text.withUTF8 { bytes in
+            if spells(bytes, member.key.terms, separator: nil) { return .joined }
+            if spells(bytes, member.key.terms, separator: UInt8(ascii: " ")) { return .spaced }
+            return .explicit
+        }
+    }
+
+    /// Whether `bytes` are `terms` joined by `separator` (or without one), byte for byte: what
+    /// comparing with `terms.joined(…)` says, without making the joined string.
+    static func spells(_ bytes: UnsafeBufferPointer<UInt8>, _ terms: [String], separator: UInt8?) -> Bool {
+        var at = 0
+        for (k, term) in terms.enumerated() {
+            if k > 0, let separator {
+                guard at < bytes.count, bytes[at] == separator else { return false }
+                at += 1
+            }
+            for b in term.utf8 {
+                guard at < bytes.count, bytes[at] == b else { return false }
+                at += 1
+            }
+        }
+        return at == bytes.count
     }
 
     /// The value of an entry of 1–18 ASCII digits (leading zeros allowed: the count keeps them);

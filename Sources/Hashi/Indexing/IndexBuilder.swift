@@ -227,6 +227,7 @@ public struct IndexBuilder: Sendable {
         let build: IndexBuild
         do { build = try directory.beginBuild() } catch { throw .index(error) }
         var segments = SegmentSink(directory: build.directory, firstNumber: 1)
+        segments.threads = threads
         var outcome = AnalysisOutcome()
         var extraBytes = 0
         var backgroundSummary: BackgroundSummary? = nil
@@ -333,6 +334,7 @@ public struct IndexBuilder: Sendable {
         do {
             var next = 1 + opened.manifest.segments.compactMap(Self.segmentNumber).reduce(0, max)
             var segments = SegmentSink(directory: build.directory, firstNumber: next)
+            segments.threads = threads
             outcome = try analyse(toAnalyse, into: &segments, vocabularyDocuments: Self.vocabularyDocuments(files),
                                   clock: clock, progress: progress)
             try segments.flush()
@@ -809,6 +811,9 @@ struct SegmentSink {
         didSet { if writer.documentCount == 0 { writer = SegmentWriter(postingsCapacity: Self.postingsShare(budget)) } }
     }
 
+    /// Threads that encode a segment's postings when it is written.
+    var threads = 1
+
     /// The part of a segment's memory budget reserved for postings.
     static func postingsShare(_ budget: Int) -> Int { budget / 5 * 3 }
     private(set) var written: [SegmentSummary] = []
@@ -828,7 +833,7 @@ struct SegmentSink {
     mutating func flush() throws(IndexError) {
         guard writer.documentCount > 0 else { return }
         let name = Self.name(firstNumber + written.count)
-        written.append(try writer.write(to: directory, name: name))
+        written.append(try writer.write(to: directory, name: name, threads: threads))
         writer = SegmentWriter()  // the full writer is freed before the next one reserves its pool
         writer = SegmentWriter(postingsCapacity: Self.postingsShare(budget))
         Self.releaseFreedMemory()

@@ -29,10 +29,18 @@ public struct DecodedText: Sendable, Hashable {
             copy.withUTF8 { bytes in
                 var units = 0
                 for byte in bytes { units &+= (byte & 0xC0 != 0x80 ? 1 : 0) &+ (byte >= 0xF0 ? 1 : 0) }
-                result.reserveCapacity(units + 1)
-                for (k, byte) in bytes.enumerated() where byte & 0xC0 != 0x80 {
-                    result.append(bias + k)
-                    if byte >= 0xF0 { result.append(bias + k) }
+                // Filled in place: exactly `units` entries, then room for the input length.
+                result = [Int](unsafeUninitializedCapacity: units + 1) { out, count in
+                    var n = 0
+                    for (k, byte) in bytes.enumerated() where byte & 0xC0 != 0x80 && n < units {
+                        out[n] = bias + k
+                        n += 1
+                        if byte >= 0xF0 && n < units {
+                            out[n] = bias + k
+                            n += 1
+                        }
+                    }
+                    count = n
                 }
             }
         case .shiftJIS, .eucJP, .iso2022JP:

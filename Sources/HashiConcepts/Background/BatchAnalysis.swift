@@ -25,13 +25,22 @@ enum BatchAnalysis {
         }
         guard !owners.isEmpty else { return result }
         try joined.withUnsafeBufferPointer { (buffer) throws(ICUError) in
+            var last = 0
             try analyzer.analyze(utf16: buffer) { token in
-                // The slot whose start is the last one at or before the token's start.
-                var low = 0, high = starts.count - 1
-                while low < high {
-                    let mid = (low + high + 1) / 2
-                    if starts[mid] <= token.start { low = mid } else { high = mid - 1 }
+                // The slot whose start is the last one at or before the token's start: tokens come
+                // mostly in text order, so the previous token's slot is tried first.
+                var low: Int
+                if starts[last] <= token.start && (last + 1 == starts.count || starts[last + 1] > token.start) {
+                    low = last
+                } else {
+                    low = 0
+                    var high = starts.count - 1
+                    while low < high {
+                        let mid = (low + high + 1) / 2
+                        if starts[mid] <= token.start { low = mid } else { high = mid - 1 }
+                    }
                 }
+                last = low
                 result[owners[low]].append(token)
             }
         }

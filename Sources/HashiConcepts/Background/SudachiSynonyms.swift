@@ -107,7 +107,10 @@ public enum SudachiSynonyms {
 
     /// Parses one line; nil for a blank line.
     static func entry(_ line: String, file: String, line number: Int) throws(BackgroundDictionaryError) -> Entry? {
-        if line.unicodeScalars.allSatisfy({ $0.properties.isWhitespace }) { return nil }
+        // A line starting with a visible ASCII character (every entry: its group number) is not
+        // blank; only others need the Unicode white-space test.
+        let startsVisible = line.utf8.first.map { $0 > 0x20 && $0 < 0x7F } ?? false
+        if !startsVisible && line.unicodeScalars.allSatisfy({ $0.properties.isWhitespace }) { return nil }
         let fields = try csvFields(line, file: file, line: number)
         guard fields.count >= 9 else {
             throw .malformedLine(file: file, line: number, reason: "\(fields.count) fields, expected at least 9 (group, flags, domain, headword)")
