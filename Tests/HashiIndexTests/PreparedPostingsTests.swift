@@ -59,15 +59,7 @@ import PropertyBased
         var tokens: [ModelToken] = []
         for k in 0..<2_000 { tokens.append(ModelToken(field: UInt8(k % 3), term: Array("t\(k % 700)".utf8), position: UInt32(k / 2))) }
         tokens.append(ModelToken(field: 0, term: Array("t1".utf8), position: 3))  // a repeated position
-        var m = SegmentModel()
-        m.documents = [ModelDocument(path: "a", size: 1, modified: 0, hash: 0)]
-        m.passages = [ModelPassage(document: 0, ordinal: 0, line: 1, start: 0, end: 1, text: "x", tokens: tokens),
-                      ModelPassage(document: 0, ordinal: 1, line: 2, start: 2, end: 3, text: "y", tokens: Array(tokens.prefix(10)))]
-        var plain = m.makeWriter()
-        var prepared = Self.preparedWriter(m)
-        let expected = try Self.files(&plain)
-        let actual = try Self.files(&prepared)
-        #expect(actual == expected)
+        try Self.expectPreparedWritesTheSame(tokens, then: Array(tokens.prefix(10)))
 
         var collection = PreparedPostings()
         Array(repeating: UInt8(ascii: "z"), count: PreparedPostings.maximumTermBytes + 1).withUnsafeBytes {
@@ -82,14 +74,20 @@ import PropertyBased
         var tokens: [ModelToken] = []
         for k in (0..<1_500).reversed() { tokens.append(ModelToken(field: 1, term: Array("down".utf8), position: UInt32(k))) }
         for k in 0..<200 { tokens.append(ModelToken(field: 0, term: Array("w\(k % 7)".utf8), position: UInt32((k * 37) % 211))) }
+        try Self.expectPreparedWritesTheSame(tokens, then: Array(tokens.suffix(50)))
+    }
+
+    /// A document of two passages (`first`, then `second`) written from prepared postings gives
+    /// the same files as written token by token.
+    static func expectPreparedWritesTheSame(_ first: [ModelToken], then second: [ModelToken]) throws {
         var m = SegmentModel()
         m.documents = [ModelDocument(path: "a", size: 1, modified: 0, hash: 0)]
-        m.passages = [ModelPassage(document: 0, ordinal: 0, line: 1, start: 0, end: 1, text: "x", tokens: tokens),
-                      ModelPassage(document: 0, ordinal: 1, line: 2, start: 2, end: 3, text: "y", tokens: Array(tokens.suffix(50)))]
+        m.passages = [ModelPassage(document: 0, ordinal: 0, line: 1, start: 0, end: 1, text: "x", tokens: first),
+                      ModelPassage(document: 0, ordinal: 1, line: 2, start: 2, end: 3, text: "y", tokens: second)]
         var plain = m.makeWriter()
-        var prepared = Self.preparedWriter(m)
-        let expected = try Self.files(&plain)
-        let actual = try Self.files(&prepared)
+        var prepared = preparedWriter(m)
+        let expected = try files(&plain)
+        let actual = try files(&prepared)
         #expect(actual == expected)
     }
 
