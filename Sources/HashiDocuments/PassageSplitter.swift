@@ -5,7 +5,8 @@ import HashiAnalysis
 /// A paragraph (a line, or lines up to a blank line) is a passage. A paragraph longer than
 /// ``limit`` UTF-16 units is cut at ICU's sentence boundaries into passages of at most ``limit``
 /// units, packing whole sentences; a single sentence longer than the limit is cut at the last space
-/// before the limit (or at the limit when it has none). Passages never start or end with white space.
+/// before the limit (or at the limit when it has none), never inside a character (a surrogate pair,
+/// a letter and its combining mark). Passages never start or end with white space.
 ///
 /// Not thread-safe (it owns an ICU sentence iterator): one per thread.
 public final class PassageSplitter {
@@ -101,11 +102,28 @@ public final class PassageSplitter {
     private func hardCut(_ text: [UInt16], _ start: Int, _ end: Int) -> Int {
         var k = end
         while k > start + limit / 2 {
-            if Self.isSpace(text[k - 1]) { return k }
+            if Self.isSpace(text[k - 1]) && !Self.splitsCharacter(text, at: k) { return k }
             k -= 1
         }
-        if end < text.count && UTF16.isTrailSurrogate(text[end]) { return end - 1 }
-        return end
+        var cut = end
+        while cut > start + 1 && Self.splitsCharacter(text, at: cut) { cut -= 1 }
+        return cut
+    }
+
+    /// Whether cutting before `k` would split a character the reader sees as one: `k` stands on the
+    /// second half of a surrogate pair, on a mark that belongs to the character before it (a
+    /// combining accent written apart, `cafe\u{301}`; a half-width voiced mark, `ﾊﾞ`; a variation
+    /// selector; an emoji modifier), or next to a zero-width joiner.
+    static func splitsCharacter(_ text: [UInt16], at k: Int) -> Bool {
+        guard k > 0, k < text.count else { return false }
+        let unit = text[k]
+        if UTF16.isTrailSurrogate(unit) || unit == 0x200D || text[k - 1] == 0x200D { return true }
+        var value = UInt32(unit)
+        if UTF16.isLeadSurrogate(unit), k + 1 < text.count, UTF16.isTrailSurrogate(text[k + 1]) {
+            value = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(text[k + 1]) - 0xDC00)
+        }
+        guard let scalar = Unicode.Scalar(value) else { return false }
+        return scalar.properties.isGraphemeExtend || scalar.properties.isEmojiModifier
     }
 
     static func trim(_ text: [UInt16], _ range: Range<Int>) -> Range<Int> {

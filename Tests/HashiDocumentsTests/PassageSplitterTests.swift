@@ -191,6 +191,23 @@ struct PassageSplitterTests {
         #expect(passages.map(\.range.count) == [32, 32, 32, 32, 12])
     }
 
+    /// A letter and the marks written after it stay in one passage, whatever the limit: a passage
+    /// that began with `\u{301}` would hold a word the text does not (and lose one it does).
+    @Test func combiningMarksStayWithTheirLetter() throws {
+        for limit in 16...29 {
+            for body in [String(repeating: "cafe\u{301}", count: 30), String(repeating: "ﾃﾞｭｰﾃﾞﾘｼﾞｪﾝｽ", count: 12),
+                         String(repeating: "☝\u{1F3FD}👩\u{200D}💻a\u{FE0F}", count: 20)] {
+                let units = Array(body.utf16)
+                let passages = try PassageSplitter(limit: limit).passages(of: units)
+                checkInvariants(units, passages, limit: limit)
+                for passage in passages {
+                    #expect(!PassageSplitter.splitsCharacter(units, at: passage.range.lowerBound),
+                            "limit \(limit): passage \(passage.range) starts inside a character")
+                }
+            }
+        }
+    }
+
     /// Characters outside the BMP (two UTF-16 units) are never cut in half, whatever the limit.
     @Test func surrogatePairsAreNeverSplit() throws {
         for limit in 16...41 {
