@@ -33,14 +33,7 @@ public enum AbbreviationMatcher {
 
     /// `text` with full-width Latin letters and digits (`ＷＴＯ`) made ASCII.
     static func halfWidth(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            switch scalar.value {
-            case 0xFF10...0xFF19, 0xFF21...0xFF3A, 0xFF41...0xFF5A: out.append(Unicode.Scalar(scalar.value - 0xFEE0) ?? scalar)
-            default: out.append(scalar)
-            }
-        }
-        return String(out)
+        String(String.UnicodeScalarView(text.unicodeScalars.map { Unicode.Scalar(MemberKind.halfWidth($0.value)) ?? $0 }))
     }
 
     /// Abbreviation ↔ expansion pairs of a corpus: for every abbreviation, every run of two or more

@@ -79,6 +79,14 @@ public enum MemberKind: String, Sendable, Hashable, Codable, CaseIterable {
         return .mixed
     }
 
+    /// The ASCII letter or digit a full-width one (`Ｇ`, `ｇ`, `１`) stands for; other values unchanged.
+    static func halfWidth(_ value: UInt32) -> UInt32 {
+        switch value {
+        case 0xFF10...0xFF19, 0xFF21...0xFF3A, 0xFF41...0xFF5A: value - 0xFEE0
+        default: value
+        }
+    }
+
     /// Whether `text` (after trimming) looks like an abbreviation: 2–8 Latin letters or digits with at
     /// least two capitals, capitals being the majority of the letters (`GGE`, `CCDCoE`, `DDoS`, `G7`
     /// does not count: only one capital).
@@ -90,7 +98,7 @@ public enum MemberKind: String, Sendable, Hashable, Codable, CaseIterable {
         for s in scalars {
             let v = s.value
             // Full-width Latin letters count like ASCII ones.
-            let folded = (0xFF21...0xFF3A).contains(v) || (0xFF41...0xFF5A).contains(v) ? v - 0xFEE0 : v
+            let folded = halfWidth(v)
             switch folded {
             case 0x41...0x5A: upper += 1
             case 0x61...0x7A: lower += 1

@@ -54,7 +54,12 @@ public final class PhoneticKey {
 
     /// The English word or phrase spelled out as Japanese would hear it (see the type's documentation).
     public static func spelling(ofEnglish english: String) -> String {
-        english.lowercased().split(whereSeparator: { !$0.isLetter || !$0.isASCII }).map { respell(String($0)) }.joined()
+        spelling(ofEnglish: english) { respell(String($0)) }
+    }
+
+    /// The spelling of `english`, each word respelled by `respellWord` (a memo of ``respell(_:)``).
+    static func spelling(ofEnglish english: String, respellWord: (Substring) -> String) -> String {
+        english.lowercased().split(whereSeparator: { !$0.isLetter || !$0.isASCII }).map(respellWord).joined()
     }
 
     /// The consonant key of a katakana word.
@@ -126,12 +131,12 @@ public final class PhoneticKey {
         // Phrases share their words: each word is respelled once (what `spelling(ofEnglish:)` does per word).
         var respelled: [Substring: String] = [:]
         func respelling(_ english: String) -> String {
-            english.lowercased().split(whereSeparator: { !$0.isLetter || !$0.isASCII }).map { word in
+            Self.spelling(ofEnglish: english) { word in
                 if let known = respelled[word] { return known }
                 let spelled = Self.respell(String(word))
                 respelled[word] = spelled
                 return spelled
-            }.joined()
+            }
         }
         for run in vocabulary.englishRuns {
             for start in run.words.indices {

@@ -496,42 +496,7 @@ public struct SegmentWriter: Sendable {
         var fields: [UInt8] = []
         for t in order where fields.last != terms.states[Int(t)].field { fields.append(terms.states[Int(t)].field) }
         dictionary.reserveFields(fields.count)
-        if threads > 1 {
-            try buildTerms(order, &dictionary, pst, pos, postingCount: &postingCount, positionCount: &positionCount,
-                           threads: threads, runCost: runCost)
-            return
-        }
-        var passages: [UInt32] = []
-        var freqs: [UInt32] = []
-        var positions: [UInt32] = []
-        var current: UInt8? = nil
-        var encoder = PostingsEncoder()
-        for t32 in order {
-                let t = Int(t32)
-                let state = terms.states[t]
-                if current != state.field {
-                    if current != nil { dictionary.endField() }
-                    dictionary.beginField(state.field)
-                    current = state.field
-                }
-                terms.decodeStream(t, passages: &passages, frequencies: &freqs, positions: &positions)
-                let pstStart = UInt64(pst.offset)
-                let posStart = UInt64(pos.offset)
-                try Self.encodePostings(&encoder, passages: passages, frequencies: freqs, positions: positions, pst: pst, pos: pos)
-                postingCount += passages.count
-                positionCount += positions.count
-                terms.arena.withUnsafeBytes { arena in
-                    let bytes = UnsafeRawBufferPointer(rebasing: arena[Int(state.start)..<Int(state.start + state.length)])
-                    dictionary.add(term: bytes, docFrequency: state.docFreq, totalTermFrequency: state.totalFreq,
-                                   postingsOffset: pstStart, positionsOffset: posStart)
-                }
-        }
-        if current != nil { dictionary.endField() }
-    }
-
-    /// `buildTerms` for the terms in `order` (sorted), their postings encoded on `threads` threads.
-    private func buildTerms(_ order: [UInt32], _ dictionary: inout DictionaryBuilder, _ pst: FileSink, _ pos: FileSink,
-                            postingCount: inout Int, positionCount: inout Int, threads: Int, runCost: Int) throws(IndexError) {
+        // Postings are encoded in runs of terms, on `threads` threads (on this one when it is 1).
         let table = terms
         let runs = EncodedTermRun.runs(of: order, in: table, cost: runCost)
         var current: UInt8? = nil

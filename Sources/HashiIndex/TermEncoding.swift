@@ -58,10 +58,19 @@ struct EncodedTermRun: Sendable {
     }
 
     /// Encodes `runs` of `order` on up to `threads` threads, `threads` × 4 runs at a time (which
-    /// bounds the encoded bytes held), handing each batch of runs to `consume` in order.
+    /// bounds the encoded bytes held), handing each batch of runs to `consume` in order. With one
+    /// thread, each run is encoded on this thread and handed over at once.
     static func encode(_ order: [UInt32], runs: [Range<Int>], from table: TermTable, threads: Int,
                        consume: (EncodedTermRun) throws(IndexError) -> Void) throws(IndexError) {
-        let wave = max(1, threads) * 4
+        if threads <= 1 {
+            for range in runs {
+                var run = EncodedTermRun(terms: order[range])
+                run.encode(from: table)
+                try consume(run)
+            }
+            return
+        }
+        let wave = threads * 4
         var first = 0
         while first < runs.count {
             let these = Array(runs[first..<min(first + wave, runs.count)])
