@@ -17,10 +17,11 @@ private enum SearchCLI {
         var data = Data()
     }
 
-    static func run(_ arguments: [String], input: Data? = nil, timeout: TimeInterval = 60) throws -> Result {
+    static func run(_ arguments: [String], input: Data? = nil, in directory: URL? = nil, timeout: TimeInterval = 60) throws -> Result {
         let process = Process()
         process.executableURL = try CLIRunner.executable()
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
         process.environment = environment
@@ -327,6 +328,31 @@ struct SearchCommandTests {
                                      input: Data(String(repeating: "a ", count: 600_000).utf8), timeout: 30)
         #expect(huge.failedCleanly)
         #expect(huge.stderr.contains("at most \(2_000)"), "\(huge.stderr)")
+    }
+
+    @Test func anIndexIsRefreshedFromItsOwnCorpusNeverFromTheDefaultOne() throws {
+        let scratch = try SearchCLI.Scratch()
+        try scratch.build()
+        // The working directory has a Corpus/ of its own: the default, which must not replace the index.
+        let elsewhere = scratch.root.appendingPathComponent("elsewhere")
+        try FileManager.default.createDirectory(at: elsewhere.appendingPathComponent("Corpus"), withIntermediateDirectories: true)
+        try Data("An unrelated corpus about gardening.".utf8).write(to: elsewhere.appendingPathComponent("Corpus/garden.txt"))
+        try scratch.write("ja/new.txt", "新しいサイバー攻撃の報告。")
+        let refreshed = try SearchCLI.run(["search", "--index", scratch.index.path, "--json", "--", "サイバー攻撃"], in: elsewhere)
+        #expect(refreshed.succeeded, "\(refreshed.stderr)")
+        #expect(refreshed.stderr.contains("Updating the index of \(scratch.corpus.path)"), "\(refreshed.stderr)")
+        #expect(try SearchCLI.json(refreshed)["total"] as? Int == 3)
+        // `hashi index` without --corpus rebuilds the index from its own corpus too.
+        let rebuilt = try SearchCLI.run(["index", "--index", scratch.index.path, "--full", "--quiet"], in: elsewhere)
+        #expect(rebuilt.succeeded, "\(rebuilt.stderr)")
+        let gardening = try SearchCLI.run(["search", "--index", scratch.index.path, "--json", "--", "gardening"], in: elsewhere)
+        #expect(try SearchCLI.json(gardening)["total"] as? Int == 0, "the default corpus went into the index")
+        // With its corpus gone, the index is searched as it is, with a note saying why.
+        try FileManager.default.removeItem(at: scratch.corpus)
+        let orphan = try SearchCLI.run(["search", "--index", scratch.index.path, "--json", "--", "サイバー攻撃"], in: elsewhere)
+        #expect(orphan.succeeded, "\(orphan.stderr)")
+        #expect(orphan.stderr.contains("which is gone"), "\(orphan.stderr)")
+        #expect(try SearchCLI.json(orphan)["total"] as? Int == 3)
     }
 
     @Test func noCorpusAndNoIndexIsAClearError() throws {

@@ -28,7 +28,7 @@ public struct MinedGlosses: Sendable, Equatable {
     static let frameBytes = 1 << 20
 
     /// One line of the file.
-    private struct Line: Codable {
+    fileprivate struct Line: Codable {
         var document: String
         var glosses: [MinedConcept]
     }
@@ -42,21 +42,72 @@ public struct MinedGlosses: Sendable, Equatable {
     /// Writes the file into `directory`, fsynced; returns its size in bytes.
     @discardableResult
     func write(to directory: URL) throws(IndexError) -> Int {
-        let path = directory.appendingPathComponent(Self.fileName).path
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-            throw .io(file: path, operation: "create the mined glosses file", errno: errno)
+        let writer = try Writer(directory: directory)
+        for document in documents.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            try writer.append(document: document, glosses: documents[document] ?? [])
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var crc: UInt32 = 0
-        var size = 0
-        var lines: [UInt8] = []
-        func emit(_ bytes: [UInt8]) throws {
+        return try writer.finish()
+    }
+
+    /// Writes the file a document at a time, so a build need not hold every document's glosses:
+    /// documents must come sorted by path (a corpus' order), each once.
+    final class Writer {
+        private let path: String
+        private let handle: FileHandle
+        private let encoder = JSONEncoder()
+        private var crc: UInt32 = 0
+        private var size = 0
+        private var lines: [UInt8] = []
+
+        /// Creates the file in `directory` and writes its header.
+        init(directory: URL) throws(IndexError) {
+            path = directory.appendingPathComponent(MinedGlosses.fileName).path
+            guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+                throw .io(file: path, operation: "create the mined glosses file", errno: errno)
+            }
+            self.handle = handle
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            var header = MinedGlosses.magic
+            withUnsafeBytes(of: MinedGlosses.version.littleEndian) { header.append(contentsOf: $0) }
+            try emit(header)
+        }
+
+        /// Adds the line of `document` (nothing when it has no glosses).
+        func append(document: String, glosses: [MinedConcept]) throws(IndexError) {
+            guard !glosses.isEmpty else { return }
+            do {
+                lines += try encoder.encode(Line(document: document, glosses: glosses))
+            } catch {
+                throw .invalidInput("the mined glosses of \(document) cannot be encoded: \(error)")
+            }
+            lines.append(0x0A)
+            if lines.count >= MinedGlosses.frameBytes { try emitFrame() }
+        }
+
+        /// Writes the last frame and the checksum, fsyncs and closes the file; returns its size.
+        func finish() throws(IndexError) -> Int {
+            try emitFrame()
+            var trailer: [UInt8] = []
+            withUnsafeBytes(of: crc.littleEndian) { trailer.append(contentsOf: $0) }
+            do {
+                try handle.write(contentsOf: trailer)
+                try handle.synchronize()
+                try handle.close()
+            } catch {
+                throw .io(file: path, operation: "write the mined glosses", errno: errno)
+            }
+            return size + trailer.count
+        }
+
+        private func emit(_ bytes: [UInt8]) throws(IndexError) {
             crc = bytes.withUnsafeBytes { CRC32C.update(crc, $0) }
-            try handle.write(contentsOf: bytes)
+            do { try handle.write(contentsOf: bytes) } catch {
+                throw .io(file: path, operation: "write the mined glosses", errno: errno)
+            }
             size += bytes.count
         }
-        func emitFrame() throws {
+
+        private func emitFrame() throws(IndexError) {
             guard !lines.isEmpty else { return }
             let compressed = Zlib.compress(lines)
             var frame: [UInt8] = []
@@ -67,28 +118,6 @@ public struct MinedGlosses: Sendable, Equatable {
             try emit(frame)
             lines.removeAll(keepingCapacity: true)
         }
-        do {
-            var header = Self.magic
-            withUnsafeBytes(of: Self.version.littleEndian) { header.append(contentsOf: $0) }
-            try emit(header)
-            for document in documents.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-                lines += try encoder.encode(Line(document: document, glosses: documents[document] ?? []))
-                lines.append(0x0A)
-                if lines.count >= Self.frameBytes { try emitFrame() }
-            }
-            try emitFrame()
-            var trailer: [UInt8] = []
-            withUnsafeBytes(of: crc.littleEndian) { trailer.append(contentsOf: $0) }
-            try handle.write(contentsOf: trailer)
-            size += trailer.count
-            try handle.synchronize()
-            try handle.close()
-        } catch let error as EncodingError {
-            throw .invalidInput("the mined glosses cannot be encoded: \(error)")
-        } catch {
-            throw .io(file: path, operation: "write the mined glosses", errno: errno)
-        }
-        return size
     }
 
     /// Reads the file of the generation in `directory`; nil when there is none (an index built

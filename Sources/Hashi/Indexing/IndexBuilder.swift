@@ -105,6 +105,16 @@ public struct IndexBuilder: Sendable {
         conceptDictionaries = files.filter { $0 != standard }.map { URL(fileURLWithPath: $0) }
     }
 
+    /// The corpus folder the index at `index` was last built from (as an absolute path); nil when
+    /// there is no readable index there or it does not record one. Tools refresh an index from this
+    /// folder when no corpus is named, so that pointing at another index never rebuilds it from the
+    /// default corpus.
+    public static func recordedCorpus(ofIndexAt index: URL) -> URL? {
+        guard let manifest = try? IndexDirectory(url: index).readManifest(),
+              let path = manifest.metadata[ManifestKey.corpus], !path.isEmpty else { return nil }
+        return URL(fileURLWithPath: path)
+    }
+
     /// Input bytes analysed per batch: bounds the memory analysed documents take before they are
     /// added to the segment.
     static let batchBytes = 1 << 20
@@ -232,11 +242,19 @@ public struct IndexBuilder: Sendable {
         var extraBytes = 0
         var backgroundSummary: BackgroundSummary? = nil
         do {
+            // Each document's glosses go to `glosses.mined` as it is added; only the distinct
+            // pairs stay in memory, for the concept table.
+            let glossWriter = try MinedGlosses.Writer(directory: build.directory)
+            var distinct = DistinctGlosses()
             outcome = try analyse(files, into: &segments, vocabularyDocuments: Self.vocabularyDocuments(files),
-                                  foldsVocabulary: true, clock: clock, progress: progress)
-            let glosses = MinedGlosses(documents: outcome.glosses)
+                                  foldsVocabulary: true, clock: clock, progress: progress) { document, glosses in
+                try glossWriter.append(document: document, glosses: glosses)
+                distinct.add(glosses)
+            }
+            let glossBytes = try glossWriter.finish()
+            let glosses = distinct.glosses
+            distinct = DistinctGlosses()
             let vocabulary = outcome.vocabulary
-            outcome.glosses = [:]
             outcome.vocabulary = CorpusVocabulary()
             // With more than one thread the concept table is made and written while the last segment is:
             // its terms are looked up in the writer's term set, the earlier segments' on disk.
@@ -246,7 +264,7 @@ public struct IndexBuilder: Sendable {
                 let terms = segments.writer.termSet
                 let directory = build.directory
                 table = PendingConceptTable { () throws(HashiError) in
-                    let (made, summary) = try conceptTable(files: files, glosses: glosses, vocabulary: vocabulary,
+                    let (made, summary) = try conceptTable(glosses: glosses, vocabulary: vocabulary,
                                                            dictionaries: dictionaryMap, background: background,
                                                            segments: written, pendingTerms: terms, in: directory)
                     do throws(IndexError) { return (try made.write(to: directory), summary) } catch { throw .index(error) }
@@ -259,7 +277,7 @@ public struct IndexBuilder: Sendable {
                 build.abandon()
                 throw HashiError.emptyCorpus(path: corpus.path, skipped: scanWarnings.count + outcome.warnings.count)
             }
-            (extraBytes, backgroundSummary) = try writeConcepts(files: files, glosses: glosses, vocabulary: vocabulary,
+            (extraBytes, backgroundSummary) = try writeConcepts(glosses: glosses, glossBytes: glossBytes, vocabulary: vocabulary,
                                                                 dictionaries: dictionaryMap, background: background,
                                                                 segments: segments.written.map(\.name), written: made,
                                                                 into: build.directory)
@@ -426,8 +444,13 @@ public struct IndexBuilder: Sendable {
                         vocabularies[file.relativePath] = reader.vocabulary(of: file)
                     }
                 }
+                try MinedGlosses(documents: glosses).write(to: build.directory)
+                var distinct = DistinctGlosses()
+                for file in files {
+                    if let found = glosses[file.relativePath] { distinct.add(found) }
+                }
                 // The segments as they will be committed (kept ones are linked in already).
-                (_, backgroundSummary) = try writeConcepts(files: files, glosses: MinedGlosses(documents: glosses),
+                (_, backgroundSummary) = try writeConcepts(glosses: distinct.glosses, glossBytes: 0,
                                                            vocabulary: Self.folded(vocabularies, in: files),
                                                            dictionaries: dictionaryMap,
                                                            background: background, segments: names, into: build.directory)
@@ -483,7 +506,8 @@ public struct IndexBuilder: Sendable {
     /// same vocabulary ``folded(_:in:)`` makes of them, without holding every document's words until
     /// the end); otherwise they are kept per document.
     private func analyse(_ files: [CorpusFile], into segments: inout SegmentSink, vocabularyDocuments: Set<String>,
-                         foldsVocabulary: Bool = false, clock: BuildClock, progress: ((BuildProgress) -> Void)?) throws -> AnalysisOutcome {
+                         foldsVocabulary: Bool = false, clock: BuildClock, progress: ((BuildProgress) -> Void)?,
+                         streamingGlosses: ((_ document: String, _ glosses: [MinedConcept]) throws -> Void)? = nil) throws -> AnalysisOutcome {
         var outcome = AnalysisOutcome()
         guard !files.isEmpty else { return outcome }
         let totalBytes = files.reduce(0) { $0 + Int($1.size) }
@@ -510,7 +534,11 @@ public struct IndexBuilder: Sendable {
                 case .success(let document):
                     add(document, to: &segments.writer)
                     outcome.indexedBytes += document.byteCount
-                    if !document.glosses.isEmpty { outcome.glosses[file.relativePath] = document.glosses }
+                    if let streamingGlosses {
+                        try streamingGlosses(file.relativePath, document.glosses)
+                    } else if !document.glosses.isEmpty {
+                        outcome.glosses[file.relativePath] = document.glosses
+                    }
                     if let words = document.vocabulary {
                         if foldsVocabulary { outcome.vocabulary.append(words) } else { outcome.vocabularies[file.relativePath] = words }
                     }
@@ -530,23 +558,22 @@ public struct IndexBuilder: Sendable {
         return outcome
     }
 
-    /// Writes the mined glosses and the concept table into `directory`; returns their bytes.
-    /// Glosses and vocabulary are put together in corpus order, so an incremental build gives the
-    /// same concept table as a full build of the same corpus. They are released before the table
-    /// is encoded (encoding takes several times the table's size for a moment). `written` is the
-    /// table's bytes and summary when it was made and written already, on another thread.
-    private func writeConcepts(files: [CorpusFile], glosses: MinedGlosses, vocabulary: CorpusVocabulary,
+    /// Writes the concept table into `directory` (the mined glosses file, `glossBytes` long, is
+    /// written already); returns the bytes of both. `glosses` are the distinct mined pairs in
+    /// corpus order (``DistinctGlosses``), so an incremental build gives the same concept table as
+    /// a full build of the same corpus. `written` is the table's bytes and summary when it was made
+    /// and written already, on another thread.
+    private func writeConcepts(glosses: [MinedConcept], glossBytes: Int, vocabulary: CorpusVocabulary,
                                dictionaries: (concepts: [Concept], fallbackTokens: CorpusPresence.FallbackTokens),
                                background: BackgroundLoad?, segments: [String],
                                written: Result<(Int, BackgroundSummary), HashiError>? = nil,
                                into directory: URL) throws(HashiError) -> (Int, BackgroundSummary) {
         do {
-            let glossBytes = try glosses.write(to: directory)
             if let written {
                 let (tableBytes, summary) = try written.get()
                 return (glossBytes + tableBytes, summary)
             }
-            let (table, summary) = try conceptTable(files: files, glosses: glosses, vocabulary: vocabulary,
+            let (table, summary) = try conceptTable(glosses: glosses, vocabulary: vocabulary,
                                                     dictionaries: dictionaries, background: background,
                                                     segments: segments, pendingTerms: nil, in: directory)
             return (try glossBytes + table.write(to: directory), summary)
@@ -561,7 +588,7 @@ public struct IndexBuilder: Sendable {
 
     /// The concept table of a build whose segments are `segments` (in `directory`) plus, when given,
     /// one not written yet whose terms are `pendingTerms`.
-    private func conceptTable(files: [CorpusFile], glosses: MinedGlosses, vocabulary: CorpusVocabulary,
+    private func conceptTable(glosses: [MinedConcept], vocabulary: CorpusVocabulary,
                               dictionaries: (concepts: [Concept], fallbackTokens: CorpusPresence.FallbackTokens),
                               background: BackgroundLoad?, segments: [String], pendingTerms: SegmentTermSet?,
                               in directory: URL) throws(HashiError) -> (ConceptTable, BackgroundSummary) {
@@ -575,11 +602,7 @@ public struct IndexBuilder: Sendable {
         } catch {
             throw .index(error)
         }
-        var ordered: [MinedConcept] = []
-        for file in files {
-            if let found = glosses.documents[file.relativePath] { ordered += found }
-        }
-        return try conceptTable(dictionaries: dictionaries, glosses: ordered, vocabulary: vocabulary,
+        return try conceptTable(dictionaries: dictionaries, glosses: glosses, vocabulary: vocabulary,
                                 background: background, segments: readers, pendingTerms: pendingTerms)
     }
 

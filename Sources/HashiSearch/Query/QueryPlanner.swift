@@ -132,11 +132,15 @@ public struct QueryPlanner {
     private func wordSequence(_ tokens: [Token], stems: [Int: String], label: String) -> PlannedSequence {
         let base = tokens.first?.position ?? 0
         let slots = tokens.map { token -> PlannedSlot in
-            var alternatives = [PlannedTerm(field: Field.word, term: Array(token.term.utf8))]
-            if mode == .concept && token.script == .latin {
-                let stem = stems[token.position] ?? token.term
-                alternatives.append(PlannedTerm(field: Field.stem, term: Array(stem.utf8)))
-                if stem != token.term { alternatives.append(PlannedTerm(field: Field.word, term: Array(stem.utf8))) }
+            let word = PlannedTerm(field: Field.word, term: Array(token.term.utf8))
+            guard mode == .concept && token.script == .latin else { return PlannedSlot(offset: token.position - base, alternatives: [word]) }
+            let alternatives: [PlannedTerm]
+            if let stem = stems[token.position], stem != token.term {
+                // Every occurrence of the word carries this stem token at its position, so the stem
+                // finds all of them: the word itself would only add a postings list to merge.
+                alternatives = [PlannedTerm(field: Field.stem, term: Array(stem.utf8)), PlannedTerm(field: Field.word, term: Array(stem.utf8))]
+            } else {
+                alternatives = [word, PlannedTerm(field: Field.stem, term: word.term)]
             }
             return PlannedSlot(offset: token.position - base, alternatives: alternatives)
         }

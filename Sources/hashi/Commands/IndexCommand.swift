@@ -16,8 +16,8 @@ struct IndexCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "The corpus folder.")
-    var corpus = "Corpus"
+    @Option(help: "The corpus folder (default: the folder the index was built from, else Corpus).")
+    var corpus: String?
 
     @Option(help: "The index folder.")
     var index = "Index"
@@ -59,7 +59,12 @@ struct IndexCommand: ParsableCommand {
     }
 
     func run() throws {
-        var builder = IndexBuilder(corpus: URL(fileURLWithPath: corpus), index: URL(fileURLWithPath: index),
+        let indexURL = URL(fileURLWithPath: index)
+        // Rebuilding an index from the default corpus when it was built from another folder would
+        // silently replace it: without --corpus, an index is rebuilt from its own corpus.
+        let corpusURL = corpus.map { URL(fileURLWithPath: $0) } ?? IndexBuilder.recordedCorpus(ofIndexAt: indexURL)
+            ?? URL(fileURLWithPath: "Corpus")
+        var builder = IndexBuilder(corpus: corpusURL, index: indexURL,
                                    passageLimit: passageLimit, threads: threads, memoryBudget: memoryBudget << 20)
         builder.conceptDictionaries = conceptFiles.map { URL(fileURLWithPath: $0) }
         builder.usesDefaultConcepts = !noDefaultConcepts

@@ -23,8 +23,8 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "The index folder.")
     var index = "Index"
 
-    @Option(help: "The corpus folder (used to build or refresh the index).")
-    var corpus = "Corpus"
+    @Option(help: "The corpus folder, to build or refresh the index from (default: the folder the index was built from, else Corpus).")
+    var corpus: String?
 
     @Option(help: "keyword: words as written; concept: also other forms and equivalents of each term.")
     var mode: SearchMode = .concept
@@ -97,9 +97,18 @@ struct SearchCommand: ParsableCommand {
     /// Builds the index when it is missing or stale, saying so on standard error.
     /// Rebuilds the index if it is missing or stale; returns whether it did.
     private func refreshIndex(_ indexURL: URL, opened: SearchIndex?) throws -> Bool {
-        let corpusURL = URL(fileURLWithPath: corpus)
+        let recorded = IndexBuilder.recordedCorpus(ofIndexAt: indexURL)
+        // An index is refreshed from its own corpus unless told otherwise: never from the default
+        // one, which would replace another corpus' index.
+        let corpusURL = corpus.map { URL(fileURLWithPath: $0) } ?? recorded ?? URL(fileURLWithPath: "Corpus")
+        let corpus = corpus ?? recorded?.path ?? "Corpus"
         guard FileManager.default.fileExists(atPath: corpusURL.path) else {
-            if FileManager.default.fileExists(atPath: indexURL.appendingPathComponent("MANIFEST").path) { return false }
+            if FileManager.default.fileExists(atPath: indexURL.appendingPathComponent("MANIFEST").path) {
+                if self.corpus == nil, let recorded {
+                    printError("note: \(index) was built from \(recorded.path), which is gone; searching the index as it is (--corpus DIR refreshes it from another folder)")
+                }
+                return false
+            }
             throw CLIError("\(corpus): no such corpus folder, and no index at \(index) to search")
         }
         // Keep the settings the index was built with (dictionaries, mining, passage limit).
