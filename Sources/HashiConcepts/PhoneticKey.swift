@@ -273,16 +273,24 @@ public final class PhoneticKey {
         return String(out)
     }
 
-    /// Consonants only (`y`, `h` after a consonant and `w` dropped), `m`=`n`, `z`=`s`, repeats collapsed.
+    /// Consonants only (`y`, `h` after a consonant and `w` dropped), `m`=`n`, `z`=`s`; a doubled
+    /// consonant (`tt`, a geminate `ッ`) counts once, but the same consonant in two syllables twice:
+    /// `stateless` and ステートレス are `sttrs`, `stores` is `strs`.
     static func consonantKey(_ spelled: String) -> String {
         var out: [Character] = []
         var previous: Character = " "
+        var vowelSince = true
         for c in spelled {
             defer { previous = c }
-            if vowels.contains(c) || c == "y" || c == "w" || c == "'" { continue }
+            if vowels.contains(c) || c == "y" || c == "w" {
+                vowelSince = true
+                continue
+            }
+            if c == "'" { continue }
             if c == "h" && !vowels.contains(previous) && previous != " " { continue }
             let mapped: Character = c == "m" ? "n" : c == "z" ? "s" : c == "l" ? "r" : c == "v" ? "b" : c
-            if out.last != mapped { out.append(mapped) }
+            if out.last != mapped || vowelSince { out.append(mapped) }
+            vowelSince = false
         }
         return String(out)
     }

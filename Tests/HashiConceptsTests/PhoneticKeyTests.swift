@@ -43,6 +43,19 @@ struct PhoneticKeyTests {
         #expect(try phonetic.katakanaCandidates(forEnglish: "server", among: ["サイバー", "サーバー"]).first?.text == "サーバー")
     }
 
+    /// The same consonant in two syllables is not a doubled one: ステートレス (su-te-e-to-re-su) is
+    /// `stateless`, not `stores`, though both would be `strs` if every repeat collapsed.
+    @Test func repeatedSyllablesAreNotGeminates() throws {
+        #expect(try phonetic.key(forKatakana: "ステートレス") == PhoneticKey.katakanaKey(forEnglish: "stateless"))
+        #expect(try phonetic.key(forKatakana: "ステートレス") != PhoneticKey.katakanaKey(forEnglish: "stores"))
+        #expect(try phonetic.katakanaCandidates(forEnglish: "stores", among: ["ステートレス"]).isEmpty)
+        #expect(try phonetic.katakanaCandidates(forEnglish: "stateless", among: ["ステートレス"]).first?.text == "ステートレス")
+        // Geminates and double letters still count once.
+        #expect(try phonetic.key(forKatakana: "ベッド") == PhoneticKey.katakanaKey(forEnglish: "bed"))
+        #expect(try phonetic.key(forKatakana: "レター") == PhoneticKey.katakanaKey(forEnglish: "letter"))
+        #expect(try phonetic.key(forKatakana: "ハックバック") == PhoneticKey.katakanaKey(forEnglish: "hack back"))
+    }
+
     @Test func corpusLoanwords() throws {
         let miner = try ConceptMiner()
         let all = try miner.mine(documents: corpusDocuments()).filter { $0.rule == .transliteration }
