@@ -444,13 +444,13 @@ public struct IndexBuilder: Sendable {
                         vocabularies[file.relativePath] = reader.vocabulary(of: file)
                     }
                 }
-                try MinedGlosses(documents: glosses).write(to: build.directory)
+                let glossBytes = try MinedGlosses(documents: glosses).write(to: build.directory)
                 var distinct = DistinctGlosses()
                 for file in files {
                     if let found = glosses[file.relativePath] { distinct.add(found) }
                 }
                 // The segments as they will be committed (kept ones are linked in already).
-                (_, backgroundSummary) = try writeConcepts(glosses: distinct.glosses, glossBytes: 0,
+                (_, backgroundSummary) = try writeConcepts(glosses: distinct.glosses, glossBytes: glossBytes,
                                                            vocabulary: Self.folded(vocabularies, in: files),
                                                            dictionaries: dictionaryMap,
                                                            background: background, segments: names, into: build.directory)

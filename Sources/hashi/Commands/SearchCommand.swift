@@ -94,8 +94,8 @@ struct SearchCommand: ParsableCommand {
         (1...3).contains { end + $0 < bytes.count && String(validating: bytes[...(end + $0)], as: UTF8.self) != nil }
     }
 
-    /// Builds the index when it is missing or stale, saying so on standard error.
-    /// Rebuilds the index if it is missing or stale; returns whether it did.
+    /// Builds or updates the index when it is missing or stale, saying so on standard error;
+    /// returns whether it did. Without `--corpus`, the index's own corpus is the one compared.
     private func refreshIndex(_ indexURL: URL, opened: SearchIndex?) throws -> Bool {
         let recorded = IndexBuilder.recordedCorpus(ofIndexAt: indexURL)
         // An index is refreshed from its own corpus unless told otherwise: never from the default
