@@ -11,8 +11,13 @@ final class BackgroundLoad: @unchecked Sendable {
     private let lock = NSLock()
     private var result: Result<BuiltInDictionary.Lease, BackgroundDictionaryError>?
 
-    /// Starts loading.
-    init() {
+    /// Starts loading on a thread of its own; with `startsNow` false, the dictionary is loaded
+    /// only when first waited for, by the waiting thread.
+    init(startsNow: Bool = true) {
+        guard startsNow else {
+            done.signal()
+            return
+        }
         Thread.detachNewThread { [self] in
             let leased = Result { () throws(BackgroundDictionaryError) in try BuiltInDictionary.lease() }
             lock.withLock { result = leased }

@@ -232,7 +232,10 @@ public struct IndexBuilder: Sendable {
     private func fullBuild(_ files: [CorpusFile], scanWarnings: [CorpusWarning], reason: String, clock: BuildClock,
                            progress: ((BuildProgress) -> Void)?) throws(HashiError) -> BuildSummary {
         let dictionaryMap = try loadDictionaries()
-        let background = usesBuiltInBackground ? BackgroundLoad() : nil
+        // A corpus too large for one segment is built in bounded memory: its background
+        // dictionary (about 25 MB) is loaded once analysis is over instead of beside it.
+        let bounded = files.reduce(0) { $0 + Int($1.size) } > Self.singleSegmentCorpusBytes
+        let background = usesBuiltInBackground ? BackgroundLoad(startsNow: !bounded) : nil
         let directory = IndexDirectory(url: index)
         let build: IndexBuild
         do { build = try directory.beginBuild() } catch { throw .index(error) }
@@ -336,7 +339,10 @@ public struct IndexBuilder: Sendable {
         done.reanalysed = toAnalyse.count
 
         let dictionaryMap = try loadDictionaries()
-        let background = usesBuiltInBackground ? BackgroundLoad() : nil
+        // A corpus too large for one segment is built in bounded memory: its background
+        // dictionary (about 25 MB) is loaded once analysis is over instead of beside it.
+        let bounded = files.reduce(0) { $0 + Int($1.size) } > Self.singleSegmentCorpusBytes
+        let background = usesBuiltInBackground ? BackgroundLoad(startsNow: !bounded) : nil
         let directory = IndexDirectory(url: index)
         let build: IndexBuild
         do { build = try directory.beginBuild() } catch { throw .index(error) }
