@@ -52,8 +52,8 @@ public struct IndexBuilder: Sendable {
     /// segment (measured: a 19.6 MB corpus peaks at about 125 MB without mining).
     public static let singleSegmentCorpusBytes = 32 << 20
 
-    /// The default ``memoryBudget``: 32 MiB (measured without mining: peak RSS about 125–145 MB
-    /// whether the corpus is 19.6 MB or twenty times that).
+    /// The default ``memoryBudget``: 32 MiB (measured: peak RSS 126 MB for a 19.6 MB corpus in one
+    /// segment, 119 MB for twenty times that in segments, without mining; 146 and 137 MB with it).
     public static let defaultMemoryBudget = 32 << 20
 
     /// Concept dictionary files (Solr synonym syntax) to use besides the default one.
