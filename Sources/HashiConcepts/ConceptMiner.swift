@@ -196,7 +196,7 @@ public final class ConceptMiner {
         for (open, close, left) in brackets {
             let gloss = String(decoding: u[(open + 1)..<close], as: UTF16.self)
             let evidence = MiningEvidence(document: document, line: lineNumber, snippet: snippet(u, open, close))
-            for candidate in termCandidates(u, words: words, end: left, gloss: gloss) {
+            for candidate in try termCandidates(u, words: words, end: left, gloss: gloss) {
                 if let found = try judge(term: candidate, gloss: gloss, evidence: evidence), found.confidence >= minimumConfidence {
                     result.append(found)
                 }
@@ -216,7 +216,7 @@ public final class ConceptMiner {
         var precedingLatin: [String]
     }
 
-    func termCandidates(_ u: [UInt16], words: [Token], end: Int, gloss: String) -> [TermCandidate] {
+    func termCandidates(_ u: [UInt16], words: [Token], end: Int, gloss: String) throws(ICUError) -> [TermCandidate] {
         // A quoted term: 「term」(gloss), “term”(gloss), "term"(gloss).
         if let closeQuote = Self.closingQuotes[u[end - 1]] {
             var k = end - 2
@@ -231,6 +231,16 @@ public final class ConceptMiner {
         guard var t = words.lastIndex(where: { $0.end == end }) else { return [] }
         let nounScripts: Set<Token.Script> = [.han, .katakana, .latin, .number]
         guard nounScripts.contains(words[t].script) else { return [] }
+        // `現在カーネル (kernel)`, `現在のロケール (locale)`: when the gloss is the English word the
+        // phrase's last katakana word was borrowed from, that word is the term and what comes
+        // before it a modifier.
+        if words[t].script == .katakana {
+            let last = words[t]
+            let katakana = String(decoding: u[last.start..<last.end], as: UTF16.self)
+            if try isSource(gloss: Self.trimDecoration(gloss), ofLoanword: katakana) {
+                return [TermCandidate(text: katakana, confidence: 0.75, isBareHead: false, precedingLatin: [])]
+            }
+        }
         var first = t
         var capped = false
         var latinCount = 0
@@ -292,6 +302,14 @@ public final class ConceptMiner {
             result.insert(TermCandidate(text: extended, confidence: 0.75, isBareHead: false, precedingLatin: []), at: 0)
         }
         return result
+    }
+
+    /// Whether `gloss`, English letters only, sounds like the source word of `katakana`.
+    func isSource(gloss: String, ofLoanword katakana: String) throws(ICUError) -> Bool {
+        guard !gloss.isEmpty, gloss.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || $0 == " " || $0 == "-") })
+        else { return false }
+        guard try phonetic.key(forKatakana: katakana) == PhoneticKey.katakanaKey(forEnglish: gloss) else { return false }
+        return try phonetic.similarity(katakana: katakana, english: gloss) >= 0.75
     }
 
     /// The concept (or reading) `term(gloss)` makes, or nil when the gloss is not a synonym.

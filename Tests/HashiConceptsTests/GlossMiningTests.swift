@@ -53,6 +53,17 @@ struct GlossMiningTests {
         #expect(try terms("会場はホール&カンファレンス(東京浅草橋)である").isEmpty)
     }
 
+    @Test func aLoanwordGlossedByItsSourceWordIsTheTermWithoutItsModifiers() throws {
+        // The English gloss is the word the katakana was borrowed from: what comes before the
+        // katakana word (現在, 現在の, 次の) modifies it and is not part of the term.
+        #expect(try terms("sysfs() システムコールは、現在カーネル (kernel) に存在している") == [["カーネル", "kernel"]])
+        #expect(try terms("setlocale - 現在のロケール (locale) を設定する") == [["ロケール", "locale"]])
+        #expect(try terms("カーソルを次のタブストップ (tab stop) まで進める") == [["タブストップ", "tab stop"]])
+        // A gloss that is a translation, not the source word, keeps the whole phrase.
+        #expect(try terms("各国は信頼醸成措置（Confidence Building Measures）を進めた。") == [["信頼醸成措置", "Confidence Building Measures"]])
+        #expect(try terms("シグナルマスク (signal mask) を設定する") == [["シグナルマスク", "signal mask"]])
+    }
+
     @Test func hereafterGlosses() throws {
         #expect(try terms("格差を解消するための能力開発(以後、キャパシティビルディング)を行う", rule: .hereafter)
             == [["能力開発", "キャパシティビルディング"]])
