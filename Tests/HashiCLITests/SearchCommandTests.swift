@@ -353,6 +353,10 @@ struct SearchCommandTests {
         #expect(orphan.succeeded, "\(orphan.stderr)")
         #expect(orphan.stderr.contains("which is gone"), "\(orphan.stderr)")
         #expect(try SearchCLI.json(orphan)["total"] as? Int == 3)
+        // `hashi index` cannot rebuild it without being told from where, and says so.
+        let lost = try SearchCLI.run(["index", "--index", scratch.index.path], in: elsewhere)
+        #expect(lost.failedCleanly)
+        #expect(lost.stderr.contains("which is gone; name the corpus with --corpus"), "\(lost.stderr)")
     }
 
     @Test func noCorpusAndNoIndexIsAClearError() throws {

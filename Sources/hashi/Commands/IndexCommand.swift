@@ -62,8 +62,11 @@ struct IndexCommand: ParsableCommand {
         let indexURL = URL(fileURLWithPath: index)
         // Rebuilding an index from the default corpus when it was built from another folder would
         // silently replace it: without --corpus, an index is rebuilt from its own corpus.
-        let corpusURL = corpus.map { URL(fileURLWithPath: $0) } ?? IndexBuilder.recordedCorpus(ofIndexAt: indexURL)
-            ?? URL(fileURLWithPath: "Corpus")
+        let recorded = corpus == nil ? IndexBuilder.recordedCorpus(ofIndexAt: indexURL) : nil
+        if let recorded, !FileManager.default.fileExists(atPath: recorded.path) {
+            throw CLIError("\(index) was built from \(recorded.path), which is gone; name the corpus with --corpus DIR")
+        }
+        let corpusURL = corpus.map { URL(fileURLWithPath: $0) } ?? recorded ?? URL(fileURLWithPath: "Corpus")
         var builder = IndexBuilder(corpus: corpusURL, index: indexURL,
                                    passageLimit: passageLimit, threads: threads, memoryBudget: memoryBudget << 20)
         builder.conceptDictionaries = conceptFiles.map { URL(fileURLWithPath: $0) }
