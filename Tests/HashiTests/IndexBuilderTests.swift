@@ -353,6 +353,8 @@ struct IndexBuilderTests {
         #expect(statistics.postings == summary.postings)
         #expect(statistics.indexBytes == summary.indexBytes)
         #expect(statistics.analyzer == Analyzer.version)
+        #expect(statistics.corpus == scratch.corpus.path)
+        #expect(IndexBuilder.recordedCorpus(ofIndexAt: scratch.index)?.path == scratch.corpus.path)
         #expect(statistics.termsPerField.values.reduce(0, +) == statistics.terms)
     }
 }

@@ -12,6 +12,9 @@ public struct IndexStatistics: Sendable, Codable {
     public var segments: Int
     /// The analyzer the index was built with.
     public var analyzer: String
+    /// The corpus folder the index was last built from (what `search` and `index` refresh it from
+    /// when no corpus is named); nil when the index does not record one.
+    public var corpus: String?
     /// Documents (not counting those deleted by incremental builds).
     public var documents: Int
     /// Passages (not counting those of deleted documents).
@@ -52,6 +55,7 @@ public struct IndexStatistics: Sendable, Codable {
         generation = manifest.generation
         self.segments = segments.count
         analyzer = manifest.metadata[ManifestKey.analyzer] ?? "unknown"
+        corpus = manifest.metadata[ManifestKey.corpus].flatMap { $0.isEmpty ? nil : $0 }
         documents = segments.reduce(0) { $0 + $1.liveDocumentCount }
         passages = segments.reduce(0) { $0 + $1.livePassageCount }
         deletedDocuments = segments.reduce(0) { $0 + $1.documentCount - $1.liveDocumentCount }

@@ -28,6 +28,7 @@ struct StatsCommand: ParsableCommand {
         }
         print("index       \(statistics.index) (generation \(statistics.generation), \(statistics.segments) segment\(statistics.segments == 1 ? "" : "s"))")
         print("analyzer    \(statistics.analyzer)")
+        if let corpus = statistics.corpus { print("corpus      \(corpus)") }
         print("documents   \(statistics.documents)" + (statistics.deletedDocuments > 0
             ? " (\(statistics.deletedDocuments) deleted, awaiting a merge)" : ""))
         print("passages    \(statistics.passages)")
