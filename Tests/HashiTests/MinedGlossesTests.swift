@@ -45,6 +45,20 @@ struct MinedGlossesTests {
         let some: Set<String> = ["dir 1/文書1.txt", "dir 3/文書10.txt", "absent.txt"]
         let subset = try #require(try MinedGlosses.read(from: directory, only: some))
         #expect(subset.documents == original.documents.filter { some.contains($0.key) })
+        // Streamed a frame at a time: every document once, sorted by path, as written.
+        var streamed: [(String, [MinedConcept])] = []
+        #expect(try MinedGlosses.forEachDocument(in: directory) { streamed.append(($0, $1)) })
+        let sorted = original.documents.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        #expect(streamed.map(\.0) == sorted)
+        #expect(streamed.allSatisfy { original.documents[$0.0] == $0.1 })
+        // A streaming writer fed in that order writes the same bytes.
+        let again = try scratch()
+        defer { try? FileManager.default.removeItem(at: again) }
+        let writer = try MinedGlosses.Writer(directory: again)
+        for (document, glosses) in streamed { try writer.append(document: document, glosses: glosses) }
+        #expect(try writer.finish() == size)
+        #expect(try Data(contentsOf: again.appendingPathComponent(MinedGlosses.fileName)) == Data(bytes))
+        #expect(try !MinedGlosses.forEachDocument(in: directory.appendingPathComponent("none")) { _, _ in })
     }
 
     @Test func emptyGlossesRoundTrip() throws {

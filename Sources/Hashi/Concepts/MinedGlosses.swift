@@ -124,71 +124,102 @@ public struct MinedGlosses: Sendable, Equatable {
     /// before glosses were stored). A damaged file is an error naming it. With `only`, the glosses
     /// of other documents are skipped without being decoded.
     public static func read(from directory: URL, only: Set<String>? = nil) throws(IndexError) -> MinedGlosses? {
-        let path = directory.appendingPathComponent(Self.fileName).path
-        guard let body = try lines(at: path) else { return nil }
-        guard body.isEmpty || body.last == 0x0A else {
-            throw .corrupted(file: path, offset: body.endIndex - 1, reason: "the last line is not terminated")
-        }
-        let decoder = JSONDecoder()
         var documents: [String: [MinedConcept]] = [:]
-        var start = body.startIndex
-        while start < body.endIndex {
-            let end = body[start...].firstIndex(of: 0x0A) ?? body.endIndex
-            if let only, let document = Self.document(ofLine: body[start..<end]), !only.contains(document) {
-                start = end + 1
-                continue
-            }
-            do {
-                let line = try decoder.decode(Line.self, from: Data(body[start..<end]))
-                documents[line.document] = line.glosses
-            } catch {
-                throw .corrupted(file: path, offset: start, reason: "a line cannot be read (\(error))")
-            }
-            start = end + 1
+        let found = try forEachDocument(in: directory, where: { document in only.map { $0.contains(document) } ?? true }) {
+            documents[$0] = $1
         }
-        return MinedGlosses(documents: documents)
+        return found ? MinedGlosses(documents: documents) : nil
+    }
+
+    /// Calls `body` with each document of the file of the generation in `directory` and its
+    /// glosses, in the file's order (sorted by path), inflating one frame and decoding one line at
+    /// a time; a document `wanted` refuses is skipped undecoded (when its line starts as written).
+    /// Returns false when there is no file; a damaged one is an error naming it.
+    static func forEachDocument(in directory: URL, where wanted: (String) -> Bool = { _ in true },
+                                _ body: (String, [MinedConcept]) throws(IndexError) -> Void) throws(IndexError) -> Bool {
+        let path = directory.appendingPathComponent(Self.fileName).path
+        let decoder = JSONDecoder()
+        return try forEachLine(at: path) { (line, offset) throws(IndexError) in
+            if let document = Self.document(ofLine: line), !wanted(document) { return }
+            let decoded: Line
+            do {
+                decoded = try decoder.decode(Line.self, from: Data(line))
+            } catch {
+                throw .corrupted(file: path, offset: offset, reason: "a line of the frame at this offset cannot be read (\(error))")
+            }
+            guard wanted(decoded.document) else { return }
+            try body(decoded.document, decoded.glosses)
+        }
     }
 
     /// The number of documents with glosses in the file of the generation in `directory`, after
     /// checking its checksum, without decoding it; nil when there is no file.
     public static func documentCount(in directory: URL) throws(IndexError) -> Int? {
-        let path = directory.appendingPathComponent(Self.fileName).path
-        guard let body = try lines(at: path) else { return nil }
-        return body.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        var count = 0
+        let found = try forEachLine(at: directory.appendingPathComponent(Self.fileName).path) { _, _ in count += 1 }
+        return found ? count : nil
     }
 
     /// The JSON Lines of the file at `path`, checksum checked and frames inflated; nil when there
     /// is no file. A file that does not start with the magic is taken as plain JSON Lines (the form
     /// before frames).
     static func lines(at path: String) throws(IndexError) -> ArraySlice<UInt8>? {
-        guard let body = try ChecksummedFile.body(at: path, what: "the mined glosses file") else { return nil }
-        guard body.starts(with: magic) else { return body }
-        func word(at offset: Int) -> UInt32? {
-            guard offset >= body.startIndex, offset + 4 <= body.endIndex else { return nil }
-            return UInt32(littleEndian: body[offset..<(offset + 4)].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) })
+        var lines: [UInt8] = []
+        let found = try forEachFrame(at: path) { frame, _ in lines += frame }
+        return found ? lines[...] : nil
+    }
+
+    /// Calls `body` with each line of the file at `path` (without its newline) and the file offset
+    /// of the frame holding it, one frame in memory at a time; false when there is no file. The
+    /// last line of each frame must be terminated.
+    static func forEachLine(at path: String, _ body: (ArraySlice<UInt8>, Int) throws(IndexError) -> Void) throws(IndexError) -> Bool {
+        try forEachFrame(at: path) { (frame, offset) throws(IndexError) in
+            guard frame.isEmpty || frame.last == 0x0A else {
+                throw .corrupted(file: path, offset: offset, reason: "the last line of the frame at this offset is not terminated")
+            }
+            var start = frame.startIndex
+            while start < frame.endIndex {
+                let end = frame[start...].firstIndex(of: 0x0A) ?? frame.endIndex
+                try body(frame[start..<end], offset)
+                start = end + 1
+            }
         }
-        guard let version = word(at: body.startIndex + 4) else {
-            throw .corrupted(file: path, offset: body.startIndex + 4, reason: "the mined glosses file is truncated")
+    }
+
+    /// Calls `body` with the inflated text of each frame of the file at `path` and the frame's
+    /// offset in the file, after checking the file's checksum; false when there is no file. A file
+    /// that does not start with the magic is one frame of plain JSON Lines (the form before frames).
+    private static func forEachFrame(at path: String, _ body: ([UInt8], Int) throws(IndexError) -> Void) throws(IndexError) -> Bool {
+        guard let file = try ChecksummedFile.body(at: path, what: "the mined glosses file") else { return false }
+        guard file.starts(with: magic) else {
+            try body(Array(file), 0)
+            return true
+        }
+        func word(at offset: Int) -> UInt32? {
+            guard offset >= file.startIndex, offset + 4 <= file.endIndex else { return nil }
+            return UInt32(littleEndian: file[offset..<(offset + 4)].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) })
+        }
+        guard let version = word(at: file.startIndex + 4) else {
+            throw .corrupted(file: path, offset: file.startIndex + 4, reason: "the mined glosses file is truncated")
         }
         guard version == Self.version else {
-            throw .corrupted(file: path, offset: body.startIndex + 4,
+            throw .corrupted(file: path, offset: file.startIndex + 4,
                              reason: "mined glosses format version \(version) is not \(Self.version); run `hashi index --full`")
         }
-        var lines: [UInt8] = []
-        var offset = body.startIndex + 8
-        while offset < body.endIndex {
+        var offset = file.startIndex + 8
+        while offset < file.endIndex {
             guard let rawLength = word(at: offset), let length = word(at: offset + 4),
-                  offset + 8 + Int(length) <= body.endIndex else {
+                  offset + 8 + Int(length) <= file.endIndex else {
                 throw .corrupted(file: path, offset: offset, reason: "a frame of the mined glosses is truncated")
             }
             let start = offset + 8, end = start + Int(length)
-            guard let raw = body[start..<end].withUnsafeBytes({ Zlib.decompress($0, rawLength: Int(rawLength)) }) else {
+            guard let raw = file[start..<end].withUnsafeBytes({ Zlib.decompress($0, rawLength: Int(rawLength)) }) else {
                 throw .corrupted(file: path, offset: offset, reason: "a frame of the mined glosses does not inflate")
             }
-            lines += raw
+            try body(raw, offset)
             offset = end
         }
-        return lines[...]
+        return true
     }
 
     /// The document path of a line, read from its start (`{"document":"…"`) without decoding the

@@ -434,30 +434,49 @@ public struct IndexBuilder: Sendable {
                 try build.adopt(file: MinedGlosses.fileName, from: previous)
                 try build.adopt(file: ConceptTable.fileName, from: previous)
             } else {
-                guard var glosses = try MinedGlosses.read(from: previous)?.documents else {
-                    throw IndexError.missingFile(file: previous.appendingPathComponent(MinedGlosses.fileName).path)
-                }
-                glosses = glosses.filter { kept.contains($0.key) }
-                glosses.merge(outcome.glosses) { _, new in new }
+                // The kept documents' glosses are read from the previous file a frame at a time and
+                // merged, by path (the file's order, and the corpus'), with those mined now: each
+                // goes to the new file and only the distinct pairs stay in memory.
+                let fresh = outcome.glosses
                 outcome.glosses = [:]
-                var vocabularies = outcome.vocabularies
-                if minesConcepts {
-                    // The documents of corpus-wide mining that were not analysed now are read again
-                    // (at most about 1 MiB: ``vocabularyBytes``).
-                    let reader = try DocumentAnalysisWorker(passageLimit: passageLimit, mining: true, vocabularyDocuments: [])
-                    for file in files where vocabularyFiles.contains(file.relativePath)
-                        && kept.contains(file.relativePath) && vocabularies[file.relativePath] == nil {
-                        vocabularies[file.relativePath] = reader.vocabulary(of: file)
+                let freshPaths = fresh.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+                let writer = try MinedGlosses.Writer(directory: build.directory)
+                var distinct = DistinctGlosses()
+                var next = 0
+                func emit(_ document: String, _ glosses: [MinedConcept]) throws(IndexError) {
+                    try writer.append(document: document, glosses: glosses)
+                    distinct.add(glosses)
+                }
+                let found = try MinedGlosses.forEachDocument(in: previous, where: { kept.contains($0) && fresh[$0] == nil }) {
+                    (document, glosses) throws(IndexError) in
+                    while next < freshPaths.count && freshPaths[next].utf8.lexicographicallyPrecedes(document.utf8) {
+                        try emit(freshPaths[next], fresh[freshPaths[next]] ?? [])
+                        next += 1
+                    }
+                    try emit(document, glosses)
+                }
+                guard found else { throw IndexError.missingFile(file: previous.appendingPathComponent(MinedGlosses.fileName).path) }
+                for path in freshPaths[next...] { try emit(path, fresh[path] ?? []) }
+                let glossBytes = try writer.finish()
+                // The vocabulary of corpus-wide mining, appended in corpus order as it is read
+                // (as a full build folds it, without holding each document's vocabulary): the
+                // documents analysed now give theirs, the others are read again (at most about
+                // 1 MiB: ``vocabularyBytes``).
+                var vocabulary = CorpusVocabulary()
+                let reader = minesConcepts
+                    ? try DocumentAnalysisWorker(passageLimit: passageLimit, mining: true, vocabularyDocuments: []) : nil
+                for file in files {
+                    if let words = outcome.vocabularies[file.relativePath] {
+                        vocabulary.append(words)
+                    } else if let reader, vocabularyFiles.contains(file.relativePath), kept.contains(file.relativePath),
+                              let words = reader.vocabulary(of: file) {
+                        vocabulary.append(words)
                     }
                 }
-                let glossBytes = try MinedGlosses(documents: glosses).write(to: build.directory)
-                var distinct = DistinctGlosses()
-                for file in files {
-                    if let found = glosses[file.relativePath] { distinct.add(found) }
-                }
+                outcome.vocabularies = [:]
                 // The segments as they will be committed (kept ones are linked in already).
                 (_, backgroundSummary) = try writeConcepts(glosses: distinct.glosses, glossBytes: glossBytes,
-                                                           vocabulary: Self.folded(vocabularies, in: files),
+                                                           vocabulary: vocabulary,
                                                            dictionaries: dictionaryMap,
                                                            background: background, segments: names, into: build.directory)
             }
@@ -508,9 +527,9 @@ public struct IndexBuilder: Sendable {
 
     /// Analyses `files` on the worker threads and adds them, in order, to `segments` (flushing a
     /// segment whenever it outgrows the memory budget). With `foldsVocabulary` each document's
-    /// vocabulary is appended to the outcome's one as the document is added (in corpus order: the
-    /// same vocabulary ``folded(_:in:)`` makes of them, without holding every document's words until
-    /// the end); otherwise they are kept per document.
+    /// vocabulary is appended to the outcome's one as the document is added (in corpus order, the
+    /// order corpus-wide mining reads the vocabulary in, without holding every document's words
+    /// until the end); otherwise they are kept per document.
     private func analyse(_ files: [CorpusFile], into segments: inout SegmentSink, vocabularyDocuments: Set<String>,
                          foldsVocabulary: Bool = false, clock: BuildClock, progress: ((BuildProgress) -> Void)?,
                          streamingGlosses: ((_ document: String, _ glosses: [MinedConcept]) throws -> Void)? = nil) throws -> AnalysisOutcome {
@@ -610,16 +629,6 @@ public struct IndexBuilder: Sendable {
         }
         return try conceptTable(dictionaries: dictionaries, glosses: glosses, vocabulary: vocabulary,
                                 background: background, segments: readers, pendingTerms: pendingTerms)
-    }
-
-    /// The vocabularies of documents appended in corpus order (the order of `files`): the
-    /// vocabulary corpus-wide mining reads.
-    static func folded(_ vocabularies: [String: CorpusVocabulary], in files: [CorpusFile]) -> CorpusVocabulary {
-        var vocabulary = CorpusVocabulary()
-        for file in files {
-            if let words = vocabularies[file.relativePath] { vocabulary.append(words) }
-        }
-        return vocabulary
     }
 
     /// The manifest metadata of a build.
