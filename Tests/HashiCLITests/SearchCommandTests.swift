@@ -343,8 +343,9 @@ struct SearchCommandTests {
         #expect(refreshed.stderr.contains("Updating the index of \(scratch.corpus.path)"), "\(refreshed.stderr)")
         #expect(try SearchCLI.json(refreshed)["total"] as? Int == 3)
         // `hashi index` without --corpus rebuilds the index from its own corpus too.
-        let rebuilt = try SearchCLI.run(["index", "--index", scratch.index.path, "--full", "--quiet"], in: elsewhere)
+        let rebuilt = try SearchCLI.run(["index", "--index", scratch.index.path, "--full"], in: elsewhere)
         #expect(rebuilt.succeeded, "\(rebuilt.stderr)")
+        #expect(rebuilt.stderr.contains("corpus: \(scratch.corpus.path) (the folder"), "\(rebuilt.stderr)")
         let gardening = try SearchCLI.run(["search", "--index", scratch.index.path, "--json", "--", "gardening"], in: elsewhere)
         #expect(try SearchCLI.json(gardening)["total"] as? Int == 0, "the default corpus went into the index")
         // With its corpus gone, the index is searched as it is, with a note saying why.

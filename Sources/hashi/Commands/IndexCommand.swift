@@ -73,6 +73,9 @@ struct IndexCommand: ParsableCommand {
         builder.usesDefaultConcepts = !noDefaultConcepts
         builder.minesConcepts = !noMining
         builder.usesBuiltInBackground = !noBackground
+        if let recorded, !(quiet || json) {
+            printError("corpus: \(recorded.path) (the folder \(index) was built from)")
+        }
         let display = ProgressDisplay(quiet: quiet || json)
         let summary: BuildSummary
         do {
