@@ -308,8 +308,10 @@ public final class ConceptMiner {
     func isSource(gloss: String, ofLoanword katakana: String) throws(ICUError) -> Bool {
         guard !gloss.isEmpty, gloss.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || $0 == " " || $0 == "-") })
         else { return false }
-        guard try phonetic.key(forKatakana: katakana) == PhoneticKey.katakanaKey(forEnglish: gloss) else { return false }
-        return try phonetic.similarity(katakana: katakana, english: gloss) >= 0.75
+        // Spelled once (ICU transliteration) for both the key and the similarity.
+        let spelled = try phonetic.spelling(ofKatakana: katakana)
+        guard PhoneticKey.consonantKey(spelled) == PhoneticKey.katakanaKey(forEnglish: gloss) else { return false }
+        return PhoneticKey.similarity(japanese: spelled, english: PhoneticKey.spelling(ofEnglish: gloss)) >= 0.75
     }
 
     /// The concept (or reading) `term(gloss)` makes, or nil when the gloss is not a synonym.

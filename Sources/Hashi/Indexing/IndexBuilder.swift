@@ -110,9 +110,22 @@ public struct IndexBuilder: Sendable {
     /// folder when no corpus is named, so that pointing at another index never rebuilds it from the
     /// default corpus.
     public static func recordedCorpus(ofIndexAt index: URL) -> URL? {
-        guard let manifest = try? IndexDirectory(url: index).readManifest(),
-              let path = manifest.metadata[ManifestKey.corpus], !path.isEmpty else { return nil }
+        (try? IndexDirectory(url: index).readManifest()).flatMap(recordedCorpus(in:))
+    }
+
+    /// The corpus folder `manifest` records (see ``recordedCorpus(ofIndexAt:)``).
+    static func recordedCorpus(in manifest: Manifest) -> URL? {
+        guard let path = manifest.metadata[ManifestKey.corpus], !path.isEmpty else { return nil }
         return URL(fileURLWithPath: path)
+    }
+
+    /// The built-in background dictionary's load for a build of `files` (nil when it is not used).
+    /// A corpus too large for one segment is built in bounded memory: its dictionary (about 25 MB)
+    /// is loaded once analysis is over instead of beside it.
+    private func backgroundLoad(for files: [CorpusFile]) -> BackgroundLoad? {
+        guard usesBuiltInBackground else { return nil }
+        let bounded = files.reduce(0) { $0 + Int($1.size) } > Self.singleSegmentCorpusBytes
+        return BackgroundLoad(startsNow: !bounded)
     }
 
     /// Input bytes analysed per batch: bounds the memory analysed documents take before they are
@@ -232,10 +245,7 @@ public struct IndexBuilder: Sendable {
     private func fullBuild(_ files: [CorpusFile], scanWarnings: [CorpusWarning], reason: String, clock: BuildClock,
                            progress: ((BuildProgress) -> Void)?) throws(HashiError) -> BuildSummary {
         let dictionaryMap = try loadDictionaries()
-        // A corpus too large for one segment is built in bounded memory: its background
-        // dictionary (about 25 MB) is loaded once analysis is over instead of beside it.
-        let bounded = files.reduce(0) { $0 + Int($1.size) } > Self.singleSegmentCorpusBytes
-        let background = usesBuiltInBackground ? BackgroundLoad(startsNow: !bounded) : nil
+        let background = backgroundLoad(for: files)
         let directory = IndexDirectory(url: index)
         let build: IndexBuild
         do { build = try directory.beginBuild() } catch { throw .index(error) }
@@ -339,10 +349,7 @@ public struct IndexBuilder: Sendable {
         done.reanalysed = toAnalyse.count
 
         let dictionaryMap = try loadDictionaries()
-        // A corpus too large for one segment is built in bounded memory: its background
-        // dictionary (about 25 MB) is loaded once analysis is over instead of beside it.
-        let bounded = files.reduce(0) { $0 + Int($1.size) } > Self.singleSegmentCorpusBytes
-        let background = usesBuiltInBackground ? BackgroundLoad(startsNow: !bounded) : nil
+        let background = backgroundLoad(for: files)
         let directory = IndexDirectory(url: index)
         let build: IndexBuild
         do { build = try directory.beginBuild() } catch { throw .index(error) }

@@ -55,7 +55,7 @@ public struct IndexStatistics: Sendable, Codable {
         generation = manifest.generation
         self.segments = segments.count
         analyzer = manifest.metadata[ManifestKey.analyzer] ?? "unknown"
-        corpus = manifest.metadata[ManifestKey.corpus].flatMap { $0.isEmpty ? nil : $0 }
+        corpus = IndexBuilder.recordedCorpus(in: manifest)?.path
         documents = segments.reduce(0) { $0 + $1.liveDocumentCount }
         passages = segments.reduce(0) { $0 + $1.livePassageCount }
         deletedDocuments = segments.reduce(0) { $0 + $1.documentCount - $1.liveDocumentCount }

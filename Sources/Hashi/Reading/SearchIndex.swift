@@ -19,6 +19,10 @@ public final class SearchIndex: Sendable {
     public let url: URL
     /// The manifest of the opened generation.
     public let manifest: Manifest
+
+    /// The corpus folder the index was last built from, as its manifest records it (nil when it
+    /// does not): what tools refresh the index from when no corpus is named.
+    public var corpus: URL? { IndexBuilder.recordedCorpus(in: manifest) }
     let searcher: Searcher
     private let analyzers: AnalyzerPool
     /// The concepts the index was built with (nil for an index without a concept table).

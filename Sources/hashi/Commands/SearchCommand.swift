@@ -97,7 +97,8 @@ struct SearchCommand: ParsableCommand {
     /// Builds or updates the index when it is missing or stale, saying so on standard error;
     /// returns whether it did. Without `--corpus`, the index's own corpus is the one compared.
     private func refreshIndex(_ indexURL: URL, opened: SearchIndex?) throws -> Bool {
-        let recorded = IndexBuilder.recordedCorpus(ofIndexAt: indexURL)
+        // The open index's manifest says where it came from; the file is read only when it is not open.
+        let recorded = opened.map(\.corpus) ?? IndexBuilder.recordedCorpus(ofIndexAt: indexURL)
         // An index is refreshed from its own corpus unless told otherwise: never from the default
         // one, which would replace another corpus' index.
         let corpusURL = corpus.map { URL(fileURLWithPath: $0) } ?? recorded ?? URL(fileURLWithPath: "Corpus")
