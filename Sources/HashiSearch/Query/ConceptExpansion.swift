@@ -134,6 +134,14 @@ struct ConceptExpander {
     ///   (`due diligence` sounds like デューデリジェンス, which the corpus glosses as 相当の注意義務),
     ///   also when the phrase is itself a member of a concept (a background dictionary's, say).
     private func memberAtoms(key: ConceptKey?, soundingLike phrase: String?, name: String) throws(QueryError) -> [PlannedAtom] {
+        guard let cache = context.cache else { return try findMemberAtoms(key: key, soundingLike: phrase, name: name) }
+        return try cache.members.value(for: MemberRequest(key: key, phrase: phrase, name: name)) { () throws(QueryError) in
+            try findMemberAtoms(key: key, soundingLike: phrase, name: name)
+        }
+    }
+
+    /// ``memberAtoms(key:soundingLike:name:)``, worked out.
+    private func findMemberAtoms(key: ConceptKey?, soundingLike phrase: String?, name: String) throws(QueryError) -> [PlannedAtom] {
         var atoms: [PlannedAtom] = []
         var byText: [String: Int] = [:]
         func add(_ text: String, weight: Double, tier: ConceptSource.Tier, origin: String, concept: String) throws(QueryError) {

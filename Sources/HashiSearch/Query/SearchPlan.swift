@@ -8,6 +8,14 @@ public struct PlannedTerm: Sendable, Hashable {
 
     /// The term as text.
     public var text: String { String(decoding: term, as: UTF8.self) }
+
+    /// Hashes the bytes at once (a concept query looks up dozens of terms; hashing byte by byte
+    /// showed in its profile).
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(field)
+        hasher.combine(term.count)
+        term.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
 }
 
 /// One position of a phrase: any of its alternatives may stand there.
