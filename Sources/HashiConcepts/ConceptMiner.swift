@@ -275,8 +275,11 @@ public final class ConceptMiner {
         if start > 0 && Self.joiners.contains(u[start - 1]) { return [] }
         let text = String(decoding: u[start..<end], as: UTF16.self)
         let runTokens = words[first...].prefix { $0.end <= end }
+        // One English word does translate the head of `noun の head`: `ヒープの破壊 (corruption)`
+        // (not after another particle: `サーバーへの攻撃 (compromise)` is a translator's note).
+        let afterNounAndNo = start >= 2 && u[start - 1] == 0x306E && !isHiragana(u[start - 2]) && !isSpace(u[start - 2])
         let isBareHead = runTokens.count == 1 && runTokens.first?.script == .han && end - start <= 2
-            && start > 0 && isHiragana(u[start - 1])
+            && start > 0 && isHiragana(u[start - 1]) && !(afterNounAndNo && Self.isOneLatinWord(Self.trimDecoration(gloss)))
         var latin: [String] = []
         if runTokens.allSatisfy({ $0.script == .latin || $0.script == .number }) {
             // Collect the Latin words before the run, for an abbreviation gloss to choose from.
@@ -293,7 +296,10 @@ public final class ConceptMiner {
                                     precedingLatin: latin.count > 1 ? latin : [])]
         if capped && latinCount >= 6 { result[0].confidence = 0.3 }
         // `相当の注意義務`: one short noun + の before the phrase, after a non-noun, may belong to the term.
-        if !capped, first >= 2, !MemberKind.isAbbreviationShaped(Self.trimDecoration(gloss)), words[first - 1].term == "の", words[first - 1].end == start,
+        // Not when the gloss is one English word: `AのB` says two things, and one word translates
+        // one of them, the head (`ホストの別名 (alias)`: 別名).
+        if !capped, first >= 2, !MemberKind.isAbbreviationShaped(Self.trimDecoration(gloss)), !Self.isOneLatinWord(Self.trimDecoration(gloss)),
+           words[first - 1].term == "の", words[first - 1].end == start,
            [.han, .katakana].contains(words[first - 2].script), words[first - 2].end == words[first - 1].start,
            words[first - 2].end - words[first - 2].start <= 3,
            first < 3 || !nounScripts.contains(words[first - 3].script) || words[first - 3].end != words[first - 2].start {
@@ -352,6 +358,8 @@ public final class ConceptMiner {
             // only an abbreviation's expansions are listed (split above).
             if part.unicodeScalars.contains(where: { ",，、=|{}".unicodeScalars.contains($0) }) { return nil }
             if glossWords.contains(where: { $0.script == .hiragana && Self.sentenceKana.contains($0.term) }) { return nil }
+            if glossWords.count > 1, let first = glossWords.first, let last = glossWords.last,
+               Self.remarkHeads.contains(first.term) || Self.remarkHeads.contains(last.term) { return nil }
             if let last = glossWords.last, last.script == .hiragana { return nil }
             if part.contains("・") && !scripts.isSubset(of: [.katakana]) { return nil }
             // Latin and Japanese words together make a remark (`compression (コマンドラインでは -z)`,
@@ -490,7 +498,19 @@ public final class ConceptMiner {
         "は", "が", "を", "に", "へ", "と", "で", "も", "や", "から", "まで", "より", "など", "ので", "のに",
         "けど", "ながら", "ない", "ず", "た", "だ", "です", "ます", "する", "した", "して", "される", "いる",
         "ある", "なる", "れる", "られる", "ている", "ていない", "いない", "および", "または", "かつ", "ならびに",
+        // Compound particles, conjunctions and demonstratives, which ICU keeps as one word:
+        // `(いくつかの他のシステムでは EACCES)`, `(もしくはその両方)`, `(あるいはその短縮形)`.
+        "では", "には", "とは", "でも", "にも", "もしくは", "あるいは", "ないし", "その", "この", "あの", "これ", "それ", "あれ",
     ]
+
+    /// Nouns that, beginning or ending a gloss of several words, make it a remark on the term rather than a
+    /// name for it: a condition (`(wait() の場合)`) or a unit (`(秒単位)`, `(単位：百万円)`).
+    static let remarkHeads: Set<String> = ["場合", "単位"]
+
+    /// Whether `text` is one word of Latin letters (hyphens allowed): `alias`, `read-only`.
+    static func isOneLatinWord(_ text: String) -> Bool {
+        !text.isEmpty && text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || $0 == "-") }
+    }
 
     /// Editorial markers that open a note, not a gloss: `(注：…)`, `(例えば…)`, `(すなわち…)`, `(中略)`, `(cf. …)`.
     static let noteMarkers = ["注", "註", "例", "中略", "前略", "後略", "略", "筆者", "原文", "仮訳", "訳注", "参照", "傍点", "強調",

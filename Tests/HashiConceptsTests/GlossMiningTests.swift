@@ -53,6 +53,16 @@ struct GlossMiningTests {
         #expect(try terms("会場はホール&カンファレンス(東京浅草橋)である").isEmpty)
     }
 
+    @Test func oneEnglishWordGlossesTheHeadOfAPhraseWithNo() throws {
+        // `AのB` says two things; one English word translates the head alone.
+        #expect(try terms("ホストの別名 (alias) があれば表示する。") == [["別名", "alias"]])
+        #expect(try terms("非同期の通知 (notification) の配送が行われる") == [["通知", "notification"]])
+        // After another particle (への), a short head stays a translator's note.
+        #expect(try terms("ExchangeServerへの攻撃(compromise)に対する").isEmpty)
+        // A gloss of several words may translate the whole phrase: both are offered, the longer first.
+        #expect(try terms("集計と制限の強制 (limit enforcement) を行う").first == ["制限の強制", "limit enforcement"])
+    }
+
     @Test func aLoanwordGlossedByItsSourceWordIsTheTermWithoutItsModifiers() throws {
         // The English gloss is the word the katakana was borrowed from: what comes before the
         // katakana word (現在, 現在の, 次の) modifies it and is not part of the term.
@@ -97,6 +107,11 @@ struct GlossMiningTests {
             "資料([ccdcoe.org](http://ccdcoe.org/cycon/))",     // a link
             "この(MSサーバー)",                                 // no term before the bracket
             "日本(政府および民間事業者)",                         // an explanation (および)
+            "ユーザーへの問い合わせや自動検出 (もしくはその両方) を行う", // a conjunction and a demonstrative
+            "EAGAIN (いくつかの他のシステムでは EACCES) に設定する",  // a compound particle (では)
+            "ENOMEM (MADV_WILLNEED の場合) メモリーが足りない",       // a condition
+            "必要なメモリ使用量 (バイト単位) は",                    // a unit
+            "売上高(単位：百万円)",                               // a unit
         ]
         for text in rejected {
             #expect(try terms(text).isEmpty, "\(text)")
