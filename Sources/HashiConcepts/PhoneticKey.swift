@@ -144,7 +144,8 @@ public final class PhoneticKey {
                     let words = Array(run.words[start..<(start + length)])
                     let terms = Array(run.terms[start..<(start + length)])
                     guard let first = terms.first, let last = terms.last,
-                          !terms.contains(where: AbbreviationMatcher.functionWords.contains), first.count > 1, last.count > 1,
+                          !terms.contains(where: { AbbreviationMatcher.functionWords.contains($0) || Self.closedClassWords.contains($0) }),
+                          first.count > 1, last.count > 1,
                           !words.contains(where: MemberKind.isAbbreviationShaped) else { continue }
                     let text = words.joined(separator: " ")
                     guard seen.insert(terms.joined(separator: " ")).inserted else { continue }
@@ -160,7 +161,10 @@ public final class PhoneticKey {
                 }
             }
         }
-        var result: [MinedConcept] = []
+        // Each katakana word's best phrases; kept below only when the word is also among the best
+        // sounding katakana words of the phrase (mutual best: `least` goes to リスト, not リセット).
+        var found: [(word: CorpusVocabulary.KatakanaWord, text: String, similarity: Double, key: String, evidence: MiningEvidence)] = []
+        var bestForPhrase: [String: Double] = [:]
         for word in vocabulary.katakana where word.term.unicodeScalars.count >= 3 {
             let spelled = try spelling(ofKatakana: word.term)
             let key = Self.consonantKey(spelled)
@@ -174,13 +178,35 @@ public final class PhoneticKey {
             // Short keys collide easily: ask more of them.
             guard let best = scored.values.map(\.0).max(), best >= (key.count >= 3 ? 0.8 : 0.88) else { continue }
             for (text, (similarity, evidence)) in scored.sorted(by: { $0.key < $1.key }) where similarity >= best - 0.02 {
-                result.append(MinedConcept(terms: [word.text, text], rule: .transliteration,
-                                           confidence: Self.confidence(similarity: similarity, key: key),
-                                           evidence: [word.evidence, evidence]))
+                found.append((word, text, similarity, key, evidence))
+                bestForPhrase[text] = max(bestForPhrase[text] ?? 0, similarity)
             }
         }
-        return result
+        return found.filter { $0.similarity >= (bestForPhrase[$0.text] ?? 0) - 0.02 }.map {
+            MinedConcept(terms: [$0.word.text, $0.text], rule: .transliteration,
+                         confidence: Self.confidence(similarity: $0.similarity, key: $0.key), evidence: [$0.word.evidence, $0.evidence])
+        }
     }
+
+    /// English closed-class words (pronouns, determiners, auxiliaries and modals, contractions,
+    /// prepositions, conjunctions): never the source of a loanword, and short enough to sound like
+    /// many (`those` ~ ソース, `isn't` ~ イーサネット).
+    static let closedClassWords: Set<String> = [
+        "i", "me", "my", "we", "us", "our", "you", "your", "he", "him", "his", "she", "her", "it", "its",
+        "they", "them", "their", "this", "that", "these", "those", "who", "whom", "whose", "which", "what",
+        "some", "any", "no", "not", "all", "each", "every", "both", "either", "neither", "such", "other",
+        "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "done", "have", "has",
+        "had", "having", "can", "could", "may", "might", "must", "shall", "should", "will", "would",
+        "isn't", "aren't", "wasn't", "weren't", "don't", "doesn't", "didn't", "haven't", "hasn't", "hadn't",
+        "can't", "cannot", "couldn't", "won't", "wouldn't", "shouldn't", "mustn't", "it's", "that's",
+        "there's", "let's", "i'm", "you're", "we're", "they're",
+        "about", "above", "after", "against", "along", "among", "around", "before", "behind", "below",
+        "beside", "between", "beyond", "during", "except", "into", "near", "off", "onto", "out", "over",
+        "since", "than", "through", "till", "toward", "towards", "under", "until", "up", "upon", "via",
+        "within", "without", "but", "nor", "so", "yet", "if", "unless", "because", "although", "though",
+        "while", "whether", "as", "then", "there", "here", "when", "where", "why", "how", "also", "only",
+        "very", "just", "too", "again", "once", "more", "most", "less", "least", "many", "much", "few",
+    ]
 
     // MARK: - Spelling rules
 
@@ -235,6 +261,12 @@ public final class PhoneticKey {
             if rest("sh") { out += Array("sy"); k += 2; continue }
             if rest("ch") { out += Array("cy"); k += 2; continue }
             if rest("dg") { out.append("j"); k += 2; continue }
+            // A final -ear/-eer is `ia`: clear → クリア, engineer → エンジニア (not a long i and an r).
+            if (rest("ear") || rest("eer")) && (k + 3 == w.count || (k + 4 == w.count && at(k + 3) == "s")) {
+                out += Array("ia")
+                k += 3
+                continue
+            }
             if rest("ee") || rest("ea") { out.append("i"); k += 2; continue }
             if rest("oo") { out.append("u"); k += 2; continue }
             if rest("ou") || rest("ow") && k + 2 < w.count { out += Array("au"); k += 2; continue }

@@ -10,7 +10,7 @@ struct PhoneticKeyTests {
     static let pairs: [(String, String)] = [
         ("デューデリジェンス", "due diligence"), ("ハックバック", "hack back"), ("サイバー", "cyber"),
         ("セキュリティ", "security"), ("キャパシティ・ビルディング", "capacity building"), ("シンクタンク", "think tank"),
-        ("アジェンダ", "agenda"),
+        ("アジェンダ", "agenda"), ("クリア", "clear"), ("エンジニア", "engineer"),
     ]
 
     @Test(arguments: pairs) func loanwordsMatchTheirEnglish(_ katakana: String, _ english: String) throws {
@@ -68,5 +68,21 @@ struct PhoneticKeyTests {
             #expect(!confident.contains(pair), "wrong \(pair)")
         }
         for item in all { #expect(item.evidence.count == 2) }
+    }
+
+    /// A loanword's source is a content word, and a pair stands only when each side is among the
+    /// best sounding matches of the other.
+    @Test func transliterationPairsAreContentWordsAndMutuallyBest() throws {
+        let analyzer = try Analyzer()
+        let vocabulary = try CorpusVocabulary(documents: [
+            ("en.txt", "Those are the files.\nClear the screen."),
+            ("ja.txt", "ソースとファイル、クリアとキリル"),
+        ], analyzer: analyzer)
+        let pairs = Set(try PhoneticKey().pairs(in: vocabulary).map { "\($0.terms[0])~\($0.terms[1].lowercased())" })
+        #expect(pairs.contains("ファイル~files"), "\(pairs)")
+        #expect(pairs.contains("クリア~clear"), "\(pairs)")
+        #expect(!pairs.contains("ソース~those"), "\(pairs)")
+        // `clear` sounds more like クリア than like キリル (Cyrillic).
+        #expect(!pairs.contains("キリル~clear"), "\(pairs)")
     }
 }

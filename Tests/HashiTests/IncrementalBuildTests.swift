@@ -201,16 +201,38 @@ struct IncrementalBuildTests {
         #expect(merged > 0, "twelve incremental builds never merged")
     }
 
+    /// Corpus-wide mining reads a sample spread over the corpus' folders (a corpus of `en/` and `ja/`
+    /// gives both languages), and adding a file changes the sample by that file and what it displaces.
+    @Test func miningSampleSpreadsOverFoldersAndIsStable() {
+        let size: UInt64 = 20_000
+        let listing = (0..<200).map { ("en/doc\($0).txt", size) } + (0..<200).map { ("ja/doc\($0).txt", size) }
+        let chosen = IndexBuilder.vocabularyDocuments(listing)
+        #expect(chosen.count == IndexBuilder.vocabularyBytes / Int(size))
+        let english = chosen.filter { $0.hasPrefix("en/") }.count
+        #expect(english >= chosen.count / 4 && english <= 3 * chosen.count / 4, "\(english) of \(chosen.count) from en/")
+        #expect(IndexBuilder.vocabularyDocuments(listing.reversed()) == chosen)
+        let more = IndexBuilder.vocabularyDocuments(listing + [("en/new.txt", size)])
+        #expect(more.subtracting(chosen).isSubset(of: ["en/new.txt"]))
+        #expect(chosen.subtracting(more).count == more.subtracting(chosen).count)
+    }
+
     /// The concept table is taken over (hard-linked) when the files analysed again have the glosses
     /// they had and the vocabulary's files are unchanged; made again when a gloss changes.
     @Test func conceptTableIsReusedWhenItsInputsAreUnchanged() throws {
         let scratch = try IndexScratch()
         let glossed = "GGE(政府専門家会合:Group of Governmental Experts) met."
         try scratch.write("a.txt", glossed)
-        // a.txt and m.txt fill the vocabulary's first MiB but for 10 bytes, so z.txt is not in it.
+        // a.txt and m.txt fill the vocabulary's MiB but for 10 bytes, so a third file is left out
+        // when it comes after both in the sample's (path hash) order: one such name is chosen.
         let room = IndexBuilder.vocabularyBytes - glossed.utf8.count - 10
         try scratch.write("m.txt", String(repeating: "filler words. ", count: room / 14) + String(repeating: "x", count: room % 14))
-        try scratch.write("z.txt", "A document with no gloss.")
+        let sizes: [UInt64] = [UInt64(glossed.utf8.count), UInt64(room)]
+        let outside = try #require((0..<50).map { "z\($0).txt" }.first { name in
+            [25, 34].allSatisfy { size in
+                !IndexBuilder.vocabularyDocuments([("a.txt", sizes[0]), ("m.txt", sizes[1]), (name, UInt64(size))]).contains(name)
+            }
+        })
+        try scratch.write(outside, "A document with no gloss.")
         // Without a background dictionary (with one, presence in the corpus may change: always remade).
         var builder = scratch.builder()
         builder.usesBuiltInBackground = false
@@ -221,12 +243,12 @@ struct IncrementalBuildTests {
             return try #require(try FileManager.default.attributesOfItem(atPath: url.path)[.systemFileNumber] as? Int)
         }
         let first = try tableInode()
-        // z.txt lies beyond the first MiB (not in the vocabulary) and has no gloss before or after.
-        try scratch.write("z.txt", "A document with no gloss, changed.")
+        // That file is not in the vocabulary and has no gloss before or after.
+        try scratch.write(outside, "A document with no gloss, changed.")
         #expect(try builder.build().changes.changed == 1)
         #expect(try tableInode() == first, "the concept table was written again though its inputs did not change")
         // A new gloss changes the table.
-        try scratch.write("z.txt", "CBM(信頼醸成措置:Confidence Building Measures) now.")
+        try scratch.write(outside, "CBM(信頼醸成措置:Confidence Building Measures) now.")
         _ = try builder.build()
         #expect(try tableInode() != first)
         let fullIndex = scratch.root.appendingPathComponent("full")

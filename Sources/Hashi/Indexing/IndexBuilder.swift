@@ -426,7 +426,7 @@ public struct IndexBuilder: Sendable {
             done.deletedDocuments = committedDeletions.values.reduce(0, +)
 
             // The concept table depends on the glosses (in corpus order) and on the vocabulary of
-            // the first files. When the files analysed or removed now had the same glosses before
+            // the sampled files. When the files analysed or removed now had the same glosses before
             // and the vocabulary's files are the same, unchanged, the previous table is taken as is.
             let vocabularyFiles = Self.vocabularyDocuments(files)
             let glossesUnchanged = reanalysed.union(deleted.map(\.record.path)).allSatisfy {
@@ -736,20 +736,27 @@ public struct IndexBuilder: Sendable {
         }
     }
 
-    /// Input whose words feed corpus-wide loanword and abbreviation mining: the first files of the
-    /// corpus (in its sorted order, so the result does not depend on threads) up to this size.
-    /// Glosses are mined from every file.
+    /// How much input feeds corpus-wide loanword and abbreviation mining (see
+    /// ``vocabularyDocuments(_:)``). Glosses are mined from every file.
     public static let vocabularyBytes = 1 << 20
 
     static func vocabularyDocuments(_ files: [CorpusFile]) -> Set<String> {
         vocabularyDocuments(files.map { (path: $0.relativePath, size: $0.size) })
     }
 
-    /// The documents chosen for corpus-wide mining from a listing sorted by path.
-    static func vocabularyDocuments(_ files: [(path: String, size: UInt64)]) -> Set<String> {
+    /// The documents chosen for corpus-wide mining: files in the order of a fixed hash of their
+    /// paths (FNV-1a), each that still fits in ``vocabularyBytes``.
+    ///
+    /// A hash order spreads the sample over every folder: the first files by path would be one
+    /// folder's, and a corpus laid out as `en/` and `ja/` gave only English words, so no loanword
+    /// could be paired with its source word. It is also stable: adding or removing a file changes the
+    /// sample by that file and those it displaces, and the thread count changes nothing.
+    package static func vocabularyDocuments(_ files: [(path: String, size: UInt64)]) -> Set<String> {
+        let ranked = files.map { (rank: ContentHash.of(Array($0.path.utf8)), file: $0) }
+            .sorted { $0.rank != $1.rank ? $0.rank < $1.rank : $0.file.path.utf8.lexicographicallyPrecedes($1.file.path.utf8) }
         var chosen: Set<String> = []
         var bytes = 0
-        for file in files where bytes + Int(file.size) <= vocabularyBytes || chosen.isEmpty {
+        for (_, file) in ranked where bytes + Int(file.size) <= vocabularyBytes || chosen.isEmpty {
             chosen.insert(file.path)
             bytes += Int(file.size)
         }
