@@ -11,7 +11,11 @@ private final class ListNode: MatchNode {
     private var index = -1
     private(set) var passage: UInt32 = 0
     private(set) var verifications = 0
+    /// The passages where it was asked to verify.
+    private(set) var verifiedAt: [UInt32] = []
     var cost: Int { candidates.count }
+    /// Exact when every candidate is a match.
+    var isExact: Bool { verified.count == candidates.count }
 
     init(candidates: [UInt32], verified: Set<UInt32>) {
         self.candidates = candidates
@@ -29,6 +33,7 @@ private final class ListNode: MatchNode {
 
     func matches() -> Bool {
         verifications += 1
+        verifiedAt.append(passage)
         return verified.contains(passage)
     }
 }
@@ -65,6 +70,21 @@ struct MatchNodeTests {
             let nodes = children(rows)
             let expected = nodes.reduce(into: Set<UInt32>()) { $0.formUnion($1.verified) }.sorted()
             #expect(all(UnionNode(nodes)) == expected)
+        }
+    }
+
+    @Test func unionVerifiesNoChildWhereAnExactOneStands() async {
+        await propertyCheck(count: 200, input: Self.rows, Self.rows) { exactRows, otherRows in
+            // Every candidate verified: exact children (a term's postings).
+            let exact = children(exactRows.map { $0.map { $0 > 0 ? 2 : 0 } })
+            let others = children(otherRows)
+            let nodes = exact + others
+            let expected = nodes.reduce(into: Set<UInt32>()) { $0.formUnion($1.verified) }.sorted()
+            #expect(all(UnionNode(nodes)) == expected)
+            let exactPassages = exact.reduce(into: Set<UInt32>()) { $0.formUnion($1.candidates) }
+            for node in others where !node.isExact {
+                #expect(exactPassages.isDisjoint(with: node.verifiedAt), "verified where an exact child stood")
+            }
         }
     }
 

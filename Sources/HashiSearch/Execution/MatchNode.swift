@@ -17,6 +17,9 @@ protocol MatchNode: AnyObject {
     func matches() -> Bool
     /// An upper bound of the passages this node matches (to order intersections cheapest first).
     var cost: Int { get }
+    /// Whether the node matches wherever it stands (no positions to verify): a union then need
+    /// not verify its other children there.
+    var isExact: Bool { get }
 }
 
 extension MatchNode {
@@ -77,6 +80,7 @@ func lowestPassage(count: Int, advance: (Int) -> UInt32) -> UInt32 {
 final class TermNode: MatchNode {
     @exclusivity(unchecked) private var cursor: PostingsCursor
     let cost: Int
+    var isExact: Bool { true }
     private(set) var passage: UInt32 = 0
     private var started = false
 
@@ -113,6 +117,7 @@ final class TermNode: MatchNode {
 final class SlotNode: MatchNode {
     let terms: [TermNode]
     let cost: Int
+    var isExact: Bool { true }
     private(set) var passage: UInt32 = 0
 
     /// The terms without reference counting (`terms` owns them).
@@ -180,6 +185,8 @@ final class SequenceNode: MatchNode {
     let slots: [SlotNode]
     let offsets: [Int]
     let cost: Int
+    /// One slot: its postings say where it occurs (a phrase's positions must be verified).
+    let isExact: Bool
     private(set) var passage: UInt32 = 0
     /// Phrase occurrences in the current passage (valid once ``matches()`` said true).
     private(set) var frequency: UInt32 = 0
@@ -204,6 +211,7 @@ final class SequenceNode: MatchNode {
         self.slots = slots
         slotRefs = FixedBuffer(slots.map(SlotRef.init))
         self.offsets = offsets
+        isExact = slots.count == 1
         cost = slots.map(\.cost).min() ?? 0
         slotPositions = slots.map { _ in PositionList() }
         order = slots.indices.sorted { slots[$0].cost < slots[$1].cost }
@@ -305,6 +313,7 @@ final class SequenceNode: MatchNode {
 final class ConjunctionNode: MatchNode {
     let children: [MatchNode]
     let cost: Int
+    let isExact: Bool
     private(set) var passage: UInt32 = 0
     private let order: [Int]
     private var checkedPassage = exhausted
@@ -319,6 +328,7 @@ final class ConjunctionNode: MatchNode {
         self.children = children
         refs = FixedBuffer(children.map(NodeRef.init))
         cost = children.map(\.cost).min() ?? 0
+        isExact = children.allSatisfy(\.isExact)
         order = children.indices.sorted { children[$0].cost < children[$1].cost }
         rarity = FixedBuffer(order)
         passage = children.isEmpty || cost == 0 ? exhausted : 0

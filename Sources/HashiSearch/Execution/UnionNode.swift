@@ -6,6 +6,12 @@
 final class UnionNode: MatchNode {
     let children: [MatchNode]
     let cost: Int
+    let isExact: Bool
+    /// Whether some children, but not all, are exact (``MatchNode/isExact``): then an exact child
+    /// standing on a passage is looked for before any other is verified.
+    private let mixesExact: Bool
+    /// Each child's ``MatchNode/isExact``.
+    private let exact: FixedBuffer<Bool>
     private(set) var passage: UInt32 = 0
     /// The children without reference counting (`children` owns them).
     private let refs: FixedBuffer<NodeRef>
@@ -25,10 +31,16 @@ final class UnionNode: MatchNode {
         self.children = children
         refs = FixedBuffer(children.map(NodeRef.init))
         cost = children.reduce(0) { $0 + $1.cost }
+        exact = FixedBuffer(children.map(\.isExact))
+        isExact = children.allSatisfy(\.isExact)
+        mixesExact = !isExact && children.contains(where: \.isExact)
         passage = children.isEmpty || cost == 0 ? exhausted : 0
     }
 
-    deinit { refs.free() }
+    deinit {
+        refs.free()
+        exact.free()
+    }
 
     func advance(to target: UInt32) -> UInt32 {
         if passage == exhausted { return exhausted }
@@ -68,7 +80,8 @@ final class UnionNode: MatchNode {
         if passage == exhausted { return false }
         if checkedPassage == passage { return checkedResult }
         checkedPassage = passage
-        checkedResult = anyMatches(from: 0)
+        // A standing child that needs no verification settles it without decoding any positions.
+        checkedResult = isExact || (mixesExact && anyExact(from: 0)) || anyMatches(from: 0)
         return checkedResult
     }
 
@@ -113,6 +126,12 @@ final class UnionNode: MatchNode {
     private func anyMatches(from k: Int) -> Bool {
         guard k < heap.count, heap[k].passage == passage else { return false }
         return refs[heap[k].child].node.matches() || anyMatches(from: 2 * k + 1) || anyMatches(from: 2 * k + 2)
+    }
+
+    /// Whether an exact child stands on the current passage (the heap's subtree of entries there).
+    private func anyExact(from k: Int) -> Bool {
+        guard k < heap.count, heap[k].passage == passage else { return false }
+        return exact[heap[k].child] || anyExact(from: 2 * k + 1) || anyExact(from: 2 * k + 2)
     }
 
     private func collect(from k: Int, into indices: inout [Int]) {
