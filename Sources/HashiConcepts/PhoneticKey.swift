@@ -261,12 +261,6 @@ public final class PhoneticKey {
             if rest("sh") { out += Array("sy"); k += 2; continue }
             if rest("ch") { out += Array("cy"); k += 2; continue }
             if rest("dg") { out.append("j"); k += 2; continue }
-            // A final -ear/-eer is `ia`: clear → クリア, engineer → エンジニア (not a long i and an r).
-            if (rest("ear") || rest("eer")) && (k + 3 == w.count || (k + 4 == w.count && at(k + 3) == "s")) {
-                out += Array("ia")
-                k += 3
-                continue
-            }
             if rest("ee") || rest("ea") { out.append("i"); k += 2; continue }
             if rest("oo") { out.append("u"); k += 2; continue }
             if rest("ou") || rest("ow") && k + 2 < w.count { out += Array("au"); k += 2; continue }
