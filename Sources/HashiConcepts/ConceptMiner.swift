@@ -195,9 +195,11 @@ public final class ConceptMiner {
         var result: [MinedConcept] = []
         for (open, close, left) in brackets {
             let gloss = String(decoding: u[(open + 1)..<close], as: UTF16.self)
-            let evidence = MiningEvidence(document: document, line: lineNumber, snippet: snippet(u, open, close))
+            // The snippet is made only for what is kept (most brackets are not glosses).
+            let place = MiningEvidence(document: document, line: lineNumber, snippet: "")
             for candidate in try termCandidates(u, words: words, end: left, gloss: gloss) {
-                if let found = try judge(term: candidate, gloss: gloss, evidence: evidence), found.confidence >= minimumConfidence {
+                if var found = try judge(term: candidate, gloss: gloss, evidence: place), found.confidence >= minimumConfidence {
+                    found.evidence = [MiningEvidence(document: document, line: lineNumber, snippet: snippet(u, open, close))]
                     result.append(found)
                 }
             }
@@ -329,7 +331,7 @@ public final class ConceptMiner {
             rule = .hereafter
         }
         guard !gloss.isEmpty, !Self.startsWithNoteMarker(gloss) else { return nil }
-        if gloss.contains("://") || gloss.lowercased().contains("www.") { return nil }
+        if Self.looksLikeLink(gloss) { return nil }
         let termText = Self.trimDecoration(term.text)
         let termWords = try words(of: termText)
         guard !termWords.isEmpty, letterCount(termText) >= 2 else { return nil }
@@ -541,6 +543,19 @@ public final class ConceptMiner {
             break
         }
         return trimDecoration(rest)
+    }
+
+    /// Whether `text` holds `://` or `www.` (any case): a link, not a gloss. (Byte comparisons:
+    /// Foundation's substring search showed in the build's profile.)
+    static func looksLikeLink(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 3 else { return false }
+        for k in 0..<(bytes.count - 2) {
+            if bytes[k] == 0x3A && bytes[k + 1] == 0x2F && bytes[k + 2] == 0x2F { return true }
+            if k + 3 < bytes.count, bytes[k] | 0x20 == 0x77, bytes[k + 1] | 0x20 == 0x77, bytes[k + 2] | 0x20 == 0x77,
+               bytes[k + 3] == 0x2E { return true }
+        }
+        return false
     }
 
     /// `text` without surrounding spaces, quotes and markdown emphasis.

@@ -105,6 +105,7 @@ struct GlossMiningTests {
             "同様の地域(例えばベトナムとフィリピン)",              // an example
             "must work together to ensure (中略) that States", // an elision
             "資料([ccdcoe.org](http://ccdcoe.org/cycon/))",     // a link
+            "公式サイト(WWW.Example.org)を見る",                  // a link
             "この(MSサーバー)",                                 // no term before the bracket
             "日本(政府および民間事業者)",                         // an explanation (および)
             "ユーザーへの問い合わせや自動検出 (もしくはその両方) を行う", // a conjunction and a demonstrative
