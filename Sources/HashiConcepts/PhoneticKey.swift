@@ -150,8 +150,14 @@ public final class PhoneticKey {
                     let text = words.joined(separator: " ")
                     guard seen.insert(terms.joined(separator: " ")).inserted else { continue }
                     var variants = [respelling(text)]
-                    let stemmed = (terms.dropLast() + [run.stems[start + length - 1]]).joined(separator: " ")
-                    if stemmed != terms.joined(separator: " ") { variants.append(respelling(stemmed)) }
+                    // The stem too when it only drops a plural or a final e/y (links ~ リンク,
+                    // ideology ~ イデオロギー, active ~ アクティブ). Not other endings: a loanword is not
+                    // borrowed from `called`, `clearly` or `international`, and their stems sound
+                    // like unrelated words (call ~ カラー, clear ~ キリル, internation ~ インターネット).
+                    let stem = run.stems[start + length - 1]
+                    if stem != last, last.hasPrefix(stem), Self.stemmableEndings.contains(String(last.dropFirst(stem.count))) {
+                        variants.append(respelling((terms.dropLast() + [stem]).joined(separator: " ")))
+                    }
                     for spelled in Set(variants) {
                         let key = Self.consonantKey(spelled)
                         guard key.count >= 2 else { continue }
@@ -187,6 +193,9 @@ public final class PhoneticKey {
                          confidence: Self.confidence(similarity: $0.similarity, key: $0.key), evidence: [$0.word.evidence, $0.evidence])
         }
     }
+
+    /// What a word's stem may drop for the stem to be tried as a loanword's source too.
+    static let stemmableEndings: Set<String> = ["s", "es", "e", "y"]
 
     /// English closed-class words (pronouns, determiners, auxiliaries and modals, contractions,
     /// prepositions, conjunctions): never the source of a loanword, and short enough to sound like

@@ -85,4 +85,16 @@ struct PhoneticKeyTests {
         // `server` sounds more like サーバー than like セーバー (saver).
         #expect(!pairs.contains("セーバー~server"), "\(pairs)")
     }
+
+    /// An English word's stem is tried too only when it drops a plural or a final e/y.
+    @Test func stemsOnlyOfPluralsAndFinalVowels() throws {
+        let vocabulary = try CorpusVocabulary(documents: [
+            ("en.txt", "It was called twice.\nThe ideology of the links."),
+            ("ja.txt", "カラー、イデオロギー、リンク"),
+        ], analyzer: try Analyzer())
+        let pairs = Set(try PhoneticKey().pairs(in: vocabulary).map { "\($0.terms[0])~\($0.terms[1].lowercased())" })
+        #expect(pairs.contains("リンク~links"), "\(pairs)")
+        #expect(pairs.contains("イデオロギー~ideology"), "\(pairs)")
+        #expect(!pairs.contains("カラー~called"), "\(pairs)")
+    }
 }

@@ -208,11 +208,15 @@ struct ConceptRetrievalTests {
         let corpus = try DefaultConceptCorpus.get()
         let map = try #require(corpus.concept.concepts).map
         let analyzer = try Analyzer()
-        withKnownIssue("transliteration mining pairs international/internationalism ~ インターネット (0.68) and cyber issues ~ サービス (0.65) above the 0.6 threshold") {
-            for (english, katakana) in [("international", "インターネット"), ("internationalism", "インターネット"), ("cyber issues", "サービス")] {
-                let members = try map.concepts(containing: english, using: analyzer).flatMap(\.members).map(\.text)
-                #expect(!members.contains(katakana), "\(english) ~ \(katakana)")
-            }
+        // A stem is tried as a loanword's source only when it drops a plural or a final e/y, so
+        // `internation` no longer sounds like インターネット.
+        for (english, katakana) in [("international", "インターネット"), ("internationalism", "インターネット")] {
+            let members = try map.concepts(containing: english, using: analyzer).flatMap(\.members).map(\.text)
+            #expect(!members.contains(katakana), "\(english) ~ \(katakana)")
+        }
+        withKnownIssue("transliteration mining pairs cyber issues ~ サービス (0.65) above the 0.6 threshold; the built-in dictionary's abbreviation インター (of international) matches inside インターネット, a katakana member being a bigram chain") {
+            let members = try map.concepts(containing: "cyber issues", using: analyzer).flatMap(\.members).map(\.text)
+            #expect(!members.contains("サービス"), "cyber issues ~ サービス")
             let internetOnly = try corpus.concept.search("international", mode: .concept, limit: 1_000).results
                 .filter { !$0.text.lowercased().contains("international") }
             #expect(internetOnly.isEmpty, "international finds \(internetOnly.count) passages without it, e.g. \(internetOnly.first?.text.prefix(60) ?? "")")
