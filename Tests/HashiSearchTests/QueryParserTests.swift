@@ -276,6 +276,31 @@ struct QueryPlannerTests {
         }
     }
 
+    @Test func aKatakanaAbbreviationMemberIsMatchedAsAWholeWord() throws {
+        // インター (of インターナショナル) starts インターネット and インターバル: as a bigram chain it
+        // would match them; as a word it matches インター written alone.
+        let analyzer = try Analyzer()
+        let source = ConceptSource.background(name: "test", entry: "1")
+        let members = [
+            try ConceptMember(text: "international", source: source, confidence: 0.5,
+                              form: MemberForm(spelling: .alphabetic), using: analyzer),
+            try ConceptMember(text: "インターナショナル", source: source, confidence: 0.5, using: analyzer),
+            try ConceptMember(text: "インター", source: source, confidence: 0.45,
+                              form: MemberForm(abbreviation: .other), using: analyzer),
+        ]
+        let context = ConceptContext(map: ConceptMap([Concept(members: members)]),
+                                     loanwords: try LoanwordIndex(katakanaWords: [], using: PhoneticKey()))
+        let planner = QueryPlanner(analyzer: analyzer, mode: .concept, concepts: context)
+        let clause = try #require(try planner.plan(QueryParser.parse("international")).clauses.first)
+        let byText = Dictionary(uniqueKeysWithValues: clause.atoms.filter(\.isExpansion).map { ($0.text, $0) })
+        let short = try #require(byText["インター"])
+        #expect(short.segments.flatMap { $0 }.allSatisfy { $0.lengthField == QueryPlanner.Field.word })
+        // The analyzer's word term (a long katakana word's final ー dropped).
+        #expect(short.segments.flatMap { $0 }.flatMap(\.slots).flatMap(\.alternatives).map(\.text) == ["インタ"])
+        let full = try #require(byText["インターナショナル"])
+        #expect(full.segments.flatMap { $0 }.allSatisfy { $0.lengthField == QueryPlanner.Field.bigram })
+    }
+
     @Test func aPrefixOfOneWordIsAPrefixAtom() throws {
         let atom = try #require(try plan("Conn*").clauses.first?.atoms.first)
         #expect(atom.prefix == Array("conn".utf8))

@@ -144,12 +144,14 @@ struct ConceptExpander {
     private func findMemberAtoms(key: ConceptKey?, soundingLike phrase: String?, name: String) throws(QueryError) -> [PlannedAtom] {
         var atoms: [PlannedAtom] = []
         var byText: [String: Int] = [:]
-        func add(_ text: String, weight: Double, tier: ConceptSource.Tier, origin: String, concept: String) throws(QueryError) {
+        func add(_ text: String, weight: Double, tier: ConceptSource.Tier, origin: String, concept: String,
+                 wholeWord: Bool = false) throws(QueryError) {
             if let k = byText[text] {
                 let old = atoms[k]
                 guard tier < old.tier || (tier == old.tier && weight > old.weight) else { return }
             }
             guard var atom = try plannedMember(text) else { return }
+            if wholeWord { atom = Self.asWholeWords(atom) }
             atom.weight = weight
             atom.tier = tier
             atom.origin = origin
@@ -161,7 +163,8 @@ struct ConceptExpander {
             let expansions = context.cache?.expansions.value(for: key) { context.map.expansions(of: key) }
                 ?? context.map.expansions(of: key)
             for expansion in expansions {
-                try add(expansion.text, weight: expansion.confidence, tier: expansion.tier, origin: Self.describe(expansion), concept: name)
+                try add(expansion.text, weight: expansion.confidence, tier: expansion.tier, origin: Self.describe(expansion), concept: name,
+                        wholeWord: Self.isKatakanaAbbreviation(expansion))
             }
         }
         if let phrase {
@@ -184,6 +187,23 @@ struct ConceptExpander {
             }
         }
         return atoms
+    }
+
+    /// Whether `expansion` is a katakana abbreviation (`インター` for `インターナショナル`): such a
+    /// short form is the start of many unrelated loanwords (インターネット, インターバル), so it is
+    /// matched as a whole word, not wherever its characters occur.
+    static func isKatakanaAbbreviation(_ expansion: ConceptExpansion) -> Bool {
+        expansion.kind == .katakana && expansion.member.form?.abbreviation == .other
+    }
+
+    /// `atom` matched by its words instead of its bigrams, when it is one run of Japanese text
+    /// with a word-level plan; otherwise `atom` as it is.
+    static func asWholeWords(_ atom: PlannedAtom) -> PlannedAtom {
+        guard atom.prefix == nil, atom.segments.count == 1, atom.boosts.count == 1 else { return atom }
+        var whole = atom
+        whole.segments = [[atom.boosts[0]]]
+        whole.boosts = []
+        return whole
     }
 
     /// A member's plan, from the cache when there is one (planning analyses the text with ICU).
