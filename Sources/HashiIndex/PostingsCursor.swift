@@ -24,6 +24,9 @@ public struct PostingsCursor: @unchecked Sendable {
     let posStart: Int
     /// Number of full (bit-packed) position blocks of the term.
     let fullPosBlocks: Int
+    /// The term's positions in all (its total term frequency): no posting's frequency may reach
+    /// past it, so damage cannot make a passage claim billions of positions to decode.
+    let totalPositions: Int
 
     // Postings state.
     var block = -1
@@ -69,6 +72,7 @@ public struct PostingsCursor: @unchecked Sendable {
         dataStart = df >= bs ? start + PostingsEncoder.skipEntrySize * numBlocks : start
         posStart = info.positionsOffset <= UInt64(Int.max / 4) ? Int(info.positionsOffset) : Int.max / 4
         fullPosBlocks = info.totalTermFrequency <= UInt64(Int.max / 4) ? Int(info.totalTermFrequency) / bs : 0
+        totalPositions = info.totalTermFrequency <= UInt64(Int.max / 4) ? Int(info.totalTermFrequency) : 0
         p = dataStart
         posBlockOffset = posStart
     }
@@ -84,6 +88,7 @@ public struct PostingsCursor: @unchecked Sendable {
         dataStart = 0
         posStart = 0
         fullPosBlocks = 0
+        totalPositions = 0
         p = 0
         posBlockOffset = 0
     }
@@ -148,7 +153,7 @@ public struct PostingsCursor: @unchecked Sendable {
             }
         }
         let id = prevID + Int64(v) + 1
-        guard id < Int64(Self.exhausted) else { return finish() }
+        guard id < Int64(Self.exhausted), posIndex + Int(f) <= totalPositions else { return finish() }
         prevID = id
         passage = UInt32(truncatingIfNeeded: id)
         frequency = f

@@ -50,6 +50,36 @@ private struct Periodic {
         }
     }
 
+    /// A posting never claims more positions than its term has in all: damage that inflates a
+    /// frequency ends the postings instead of having billions of positions decoded.
+    @Test func frequenciesStayWithinTheTermsTotal() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let model = Periodic(passages: 1000, periods: [1, 3])
+        let r = try model.write(to: dir)
+        for k in model.periods {
+            var info = try #require(r.termInfo(field: 0, term: "t\(k)"))
+            let total = Int(info.totalTermFrequency)
+            // The index as written: every posting, and their frequencies add up to the total.
+            var c = r.postings(for: info)
+            var sum = 0
+            while c.next() != nil { sum += Int(c.frequency) }
+            #expect(sum == total)
+            // A total one short (as damage behind a valid checksum could make it): the cursor stops
+            // at the posting that would pass it, and never reports more than the total.
+            info.totalTermFrequency -= 1
+            var short = r.postings(for: info)
+            var seen = 0
+            var count = 0
+            while short.next() != nil {
+                seen += Int(short.frequency)
+                count += 1
+            }
+            #expect(seen <= total - 1)
+            #expect(count < Int(info.docFrequency))
+        }
+    }
+
     @Test func advanceAcrossBlocks() throws {
         let dir = try TempDir()
         defer { dir.cleanup() }
