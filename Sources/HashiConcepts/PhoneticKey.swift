@@ -199,7 +199,8 @@ public final class PhoneticKey {
 
     /// English closed-class words (pronouns, determiners, auxiliaries and modals, contractions,
     /// prepositions, conjunctions): never the source of a loanword, and short enough to sound like
-    /// many (`those` ~ ソース, `isn't` ~ イーサネット).
+    /// many (`those` ~ ソース, `isn't` ~ イーサネット). Not the particles of phrasal verbs that
+    /// loanwords keep: up, out, off, over, through (セットアップ, ログアウト, パススルー).
     static let closedClassWords: Set<String> = [
         "i", "me", "my", "we", "us", "our", "you", "your", "he", "him", "his", "she", "her", "it", "its",
         "they", "them", "their", "this", "that", "these", "those", "who", "whom", "whose", "which", "what",
@@ -210,8 +211,8 @@ public final class PhoneticKey {
         "can't", "cannot", "couldn't", "won't", "wouldn't", "shouldn't", "mustn't", "it's", "that's",
         "there's", "let's", "i'm", "you're", "we're", "they're",
         "about", "above", "after", "against", "along", "among", "around", "before", "behind", "below",
-        "beside", "between", "beyond", "during", "except", "into", "near", "off", "onto", "out", "over",
-        "since", "than", "through", "till", "toward", "towards", "under", "until", "up", "upon", "via",
+        "beside", "between", "beyond", "during", "except", "into", "near", "onto",
+        "since", "than", "till", "toward", "towards", "under", "until", "upon", "via",
         "within", "without", "but", "nor", "so", "yet", "if", "unless", "because", "although", "though",
         "while", "whether", "as", "then", "there", "here", "when", "where", "why", "how", "also", "only",
         "very", "just", "too", "again", "once", "more", "most", "less", "least", "many", "much", "few",
