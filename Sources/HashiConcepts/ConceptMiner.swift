@@ -233,13 +233,15 @@ public final class ConceptMiner {
         guard var t = words.lastIndex(where: { $0.end == end }) else { return [] }
         let nounScripts: Set<Token.Script> = [.han, .katakana, .latin, .number]
         guard nounScripts.contains(words[t].script) else { return [] }
+        let trimmedGloss = Self.trimDecoration(gloss)
+        let glossIsOneLatinWord = Self.isOneLatinWord(trimmedGloss)
         // `現在カーネル (kernel)`, `現在のロケール (locale)`: when the gloss is the English word the
         // phrase's last katakana word was borrowed from, that word is the term and what comes
         // before it a modifier.
         if words[t].script == .katakana {
             let last = words[t]
             let katakana = String(decoding: u[last.start..<last.end], as: UTF16.self)
-            if try isSource(gloss: Self.trimDecoration(gloss), ofLoanword: katakana) {
+            if try isSource(gloss: trimmedGloss, ofLoanword: katakana) {
                 return [TermCandidate(text: katakana, confidence: 0.75, isBareHead: false, precedingLatin: [])]
             }
         }
@@ -281,7 +283,7 @@ public final class ConceptMiner {
         // (not after another particle: `サーバーへの攻撃 (compromise)` is a translator's note).
         let afterNounAndNo = start >= 2 && u[start - 1] == 0x306E && !isHiragana(u[start - 2]) && !isSpace(u[start - 2])
         let isBareHead = runTokens.count == 1 && runTokens.first?.script == .han && end - start <= 2
-            && start > 0 && isHiragana(u[start - 1]) && !(afterNounAndNo && Self.isOneLatinWord(Self.trimDecoration(gloss)))
+            && start > 0 && isHiragana(u[start - 1]) && !(afterNounAndNo && glossIsOneLatinWord)
         var latin: [String] = []
         if runTokens.allSatisfy({ $0.script == .latin || $0.script == .number }) {
             // Collect the Latin words before the run, for an abbreviation gloss to choose from.
@@ -300,7 +302,7 @@ public final class ConceptMiner {
         // `相当の注意義務`: one short noun + の before the phrase, after a non-noun, may belong to the term.
         // Not when the gloss is one English word: `AのB` says two things, and one word translates
         // one of them, the head (`ホストの別名 (alias)`: 別名).
-        if !capped, first >= 2, !MemberKind.isAbbreviationShaped(Self.trimDecoration(gloss)), !Self.isOneLatinWord(Self.trimDecoration(gloss)),
+        if !capped, first >= 2, !MemberKind.isAbbreviationShaped(trimmedGloss), !glossIsOneLatinWord,
            words[first - 1].term == "の", words[first - 1].end == start,
            [.han, .katakana].contains(words[first - 2].script), words[first - 2].end == words[first - 1].start,
            words[first - 2].end - words[first - 2].start <= 3,
