@@ -150,8 +150,10 @@ struct SearchPropertyTests {
                     #expect(all.total == matching.count, "\(query.debugDescription) \(mode)")
                     #expect(all.results.count == min(matching.count, 1_000))
                     #expect(all.results.map(\.rank) == Array(0..<all.results.count).map { $0 + 1 })
-                    #expect(zip(all.results, all.results.dropFirst()).allSatisfy { $0.score >= $1.score },
-                            "\(query.debugDescription): scores not descending")
+                    // Ranked by group (direct before background-only), then by descending score.
+                    #expect(zip(all.results, all.results.dropFirst()).allSatisfy { $0.group < $1.group || ($0.group == $1.group && $0.score >= $1.score) },
+                            "\(query.debugDescription): not ranked by group, then descending score")
+                    #expect(mode == .concept || all.results.allSatisfy { $0.group == .direct })
                     let ranked = try index.rankedPassages(query, mode: mode, limit: 1_000)
                     #expect(Set(ranked.passages.map(\.id)) == Set(matching))
                     #expect(ranked.total == matching.count)
@@ -192,6 +194,24 @@ struct SearchPropertyTests {
                 }
             }
         }
+    }
+
+    /// A case the ranking property found: the passage found only through the background
+    /// dictionary (サーバ for server) scores higher than the one found directly (by a sound-alike),
+    /// yet ranks after it, and says why.
+    @Test func backgroundOnlyPassagesRankAfterDirectOnes() throws {
+        let scratch = try IndexScratch()
+        try scratch.write("doc0.txt", "こと）相当の注意義務 政府専門家会合、する「サーバーサーバ。相当の注意義務experts' 京都。注意")
+        try scratch.write("doc1.txt", "ことcaféサイバーrunsファイルrunning一ヶ月、攻撃)新幹線")
+        _ = try scratch.builder(threads: 1, passageLimit: 60).build()
+        let index = try SearchIndex(at: scratch.index)
+        let results = try index.search("こと server", mode: .concept, limit: 10)
+        try #require(results.results.count == 2)
+        let (first, second) = (results.results[0], results.results[1])
+        #expect(first.document == "doc1.txt" && first.group == .direct)
+        #expect(second.document == "doc0.txt" && second.group == .builtInBackground)
+        #expect(second.score > first.score)
+        #expect(try index.search("こと server", mode: .keyword, limit: 10).total == 0)
     }
 
     @Test func sameQuerySameResults() throws {

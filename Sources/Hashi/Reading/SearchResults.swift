@@ -16,8 +16,12 @@ public struct SearchResults: Sendable, Hashable, Codable {
 public struct SearchResult: Sendable, Hashable, Codable {
     /// Its rank, from 1 (counting the page offset).
     public var rank: Int
-    /// Its score (BM25 with phrase and proximity contributions).
+    /// Its score (BM25 with phrase and proximity contributions). Scores descend within a
+    /// ``group``; a later group may hold higher scores.
     public var score: Double
+    /// How the passage was found. Results are ranked by group first, then by score: a passage
+    /// found only through a background dictionary ranks after every passage found directly.
+    public var group: RankingGroup = .direct
     /// The document: its path relative to the corpus folder.
     public var document: String
     /// The passage's ordinal within the document, from 0.
@@ -37,8 +41,38 @@ public struct SearchResult: Sendable, Hashable, Codable {
     public var snippetMatches: [Range<Int>] = []
 
     enum CodingKeys: String, CodingKey {
-        case rank, score, document, passage, line, text, snippet, matches, explanation
+        case rank, score, group, document, passage, line, text, snippet, matches, explanation
     }
+}
+
+/// How a passage was found, in ranking order.
+public enum RankingGroup: String, Sendable, Hashable, Codable, Comparable, CaseIterable {
+    /// Through the query's own words, a curated member or a mined one.
+    case direct
+    /// Only through the built-in background dictionary (SudachiDict's synonyms).
+    case builtInBackground = "built-in background"
+    /// Only through an imported background dictionary (such as JMdict).
+    case importedBackground = "imported background"
+
+    /// The group of a hit's ``Hit/rankingGroup`` number (0, 1, 2; anything larger is imported).
+    init(rank: Int) {
+        switch rank {
+        case ...0: self = .direct
+        case 1: self = .builtInBackground
+        default: self = .importedBackground
+        }
+    }
+
+    private var order: Int {
+        switch self {
+        case .direct: 0
+        case .builtInBackground: 1
+        case .importedBackground: 2
+        }
+    }
+
+    /// Whether `a` ranks before `b`.
+    public static func < (a: RankingGroup, b: RankingGroup) -> Bool { a.order < b.order }
 }
 
 /// Where a query term matched inside a passage.

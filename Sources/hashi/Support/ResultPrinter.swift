@@ -28,7 +28,9 @@ struct ResultPrinter {
         Swift.print("\(results.total) passage\(results.total == 1 ? " matches" : "s match") \"\(shown)\" (\(results.mode.rawValue) mode)")
         for result in results.results {
             Swift.print("")
-            Swift.print("\(result.rank). \(result.document):\(result.line)  \(style.dimOn)score \(String(format: "%.3f", result.score))\(style.dimOff)")
+            // A background-only passage ranks after every direct one, whatever its score.
+            let group = result.group == .direct ? "" : ", only through the \(result.group.rawValue) dictionary"
+            Swift.print("\(result.rank). \(result.document):\(result.line)  \(style.dimOn)score \(String(format: "%.3f", result.score))\(group)\(style.dimOff)")
             Swift.print("   " + highlighted(result.snippet, result.snippetMatches).replacingNewlines())
             for line in result.explanation ?? [] {
                 Swift.print("   \(style.dimOn)\(line)\(style.dimOff)")
