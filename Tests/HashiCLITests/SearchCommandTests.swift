@@ -130,10 +130,9 @@ struct SearchCommandTests {
         let results = SearchCLI.results(object)
         #expect(results.count == 4)
         for (k, item) in results.enumerated() {
-            #expect(Set(item.keys) == ["rank", "score", "group", "document", "passage", "line", "text", "snippet", "matches"], "\(item.keys.sorted())")
+            #expect(Set(item.keys) == ["rank", "score", "document", "passage", "line", "text", "snippet", "matches"], "\(item.keys.sorted())")
             #expect(item["rank"] as? Int == k + 1)
             #expect(item["score"] is Double || item["score"] is Int)
-            #expect(item["group"] as? String == "direct")
             #expect(item["document"] is String && item["passage"] is Int && item["line"] is Int && item["snippet"] is String)
             let text = try #require(item["text"] as? String)
             let scalars = Array(text.unicodeScalars)
@@ -160,7 +159,7 @@ struct SearchCommandTests {
         // With --explain the lines come as "explanation".
         let explained = try SearchCLI.json(try scratch.search("diligence", ["--json", "--explain"]))
         for item in SearchCLI.results(explained) {
-            #expect(Set(item.keys) == ["rank", "score", "group", "document", "passage", "line", "text", "snippet", "matches", "explanation"])
+            #expect(Set(item.keys) == ["rank", "score", "document", "passage", "line", "text", "snippet", "matches", "explanation"])
             #expect((item["explanation"] as? [String])?.isEmpty == false)
         }
     }

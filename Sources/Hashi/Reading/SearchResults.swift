@@ -21,6 +21,7 @@ public struct SearchResult: Sendable, Hashable, Codable {
     public var score: Double
     /// How the passage was found. Results are ranked by group first, then by score: a passage
     /// found only through a background dictionary ranks after every passage found directly.
+    /// Not part of the JSON, whose shape is fixed (`explanation` says it there).
     public var group: RankingGroup = .direct
     /// The document: its path relative to the corpus folder.
     public var document: String
@@ -41,7 +42,7 @@ public struct SearchResult: Sendable, Hashable, Codable {
     public var snippetMatches: [Range<Int>] = []
 
     enum CodingKeys: String, CodingKey {
-        case rank, score, group, document, passage, line, text, snippet, matches, explanation
+        case rank, score, document, passage, line, text, snippet, matches, explanation
     }
 }
 
