@@ -287,16 +287,22 @@ public struct IndexDirectory: Sendable {
         return problems
     }
 
+    /// Creates `path` and any missing folders above it (as `mkdir -p`).
+    static func makeDirectories(_ path: String) throws(IndexError) {
+        guard !FileIO.isDirectory(path) else { return }
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != path { try makeDirectories(parent) }
+        if mkdir(path, 0o755) != 0 && errno != EEXIST {
+            throw .io(file: path, operation: "create index directory", errno: errno)
+        }
+    }
+
     /// Starts a rebuild: takes `write.lock` (throwing `.locked(pid:file:)` if a
     /// live process holds it; a lock left by a dead process is taken over),
     /// removes leftovers of dead builds, and creates the next generation's
     /// directory, into which the caller writes segments before `commit`.
     public func beginBuild() throws(IndexError) -> IndexBuild {
-        if !FileIO.isDirectory(path) {
-            if mkdir(path, 0o755) != 0 && errno != EEXIST {
-                throw .io(file: path, operation: "create index directory", errno: errno)
-            }
-        }
+        try Self.makeDirectories(path)
         let lockPath = path + "/" + Self.lockName
         try WriteLock.acquire(lockPath)
         do throws(IndexError) {

@@ -156,6 +156,22 @@ private func names(_ dir: TempDir) throws -> [String] {
         #expect(throws: IndexError.locked(pid: nil, file: tmp.path + "/write.lock")) { _ = try index.beginBuild() }
     }
 
+    @Test func missingParentFoldersAreCreated() throws {
+        let tmp = try TempDir()
+        defer { tmp.cleanup() }
+        let nested = tmp.url.appendingPathComponent("a/b/index")
+        let b = try IndexDirectory(url: nested).beginBuild()
+        _ = try writeSegment(into: b.directory, name: "s", seed: 2)
+        try b.commit(segments: ["s"])
+        #expect(IndexDirectory(url: nested).exists)
+        // A file where a folder should be is an error naming the path, not a crash.
+        try Data("x".utf8).write(to: tmp.url.appendingPathComponent("file"))
+        let blocked = tmp.url.appendingPathComponent("file/index")
+        #expect(throws: IndexError.io(file: blocked.path, operation: "create index directory", errno: ENOTDIR)) {
+            _ = try IndexDirectory(url: blocked).beginBuild()
+        }
+    }
+
     @Test func staleLockIsTakenOver() throws {
         let tmp = try TempDir()
         defer { tmp.cleanup() }
