@@ -331,8 +331,27 @@ public final class PhoneticKey {
         return String(out)
     }
 
+    /// What leaving out a vowel of the katakana spelling costs, after `previous` (a letter of the
+    /// spelling). Japanese adds vowels English does not have (epenthesis): `u` after most consonants
+    /// (テスト, ツール), `o` after t and d (カード), `i` after ch, j and k (マッチ, ブリッジ, ケーキ), a
+    /// `y` glide (キュー); and writes a long English a as エイ (テイスト for taste). Those cost little;
+    /// any other vowel is a real one (ツリー is not tool; サイバー is not server) and costs more.
+    /// Tuned on SudachiDict's katakana–English pairs (see `PhoneticKeyTests`).
+    static func vowelDeletionCost(_ vowel: Character, after previous: Character) -> Double {
+        if vowels.contains(previous) {
+            return vowel == "i" && previous == "e" ? 0.3 : 1
+        }
+        switch vowel {
+        case "u", "y": return 0.3
+        case "o" where previous == "t" || previous == "d": return 0.3
+        case "i" where previous == "c" || previous == "j" || previous == "k": return 0.3
+        case "a", "e", "i", "o": return 0.5
+        default: return 1
+        }
+    }
+
     /// 1 - weighted edit distance / the longer length. Vowel substitutions cost 0.6; a Japanese vowel
-    /// or `y` after a consonant with no English counterpart (epenthetic `u`/`o`/`i`, `kyu`) 0.3; an English vowel with no
+    /// with no English counterpart what ``vowelDeletionCost(_:after:)`` says; an English vowel with no
     /// Japanese counterpart 0.5 (1 at the start); anything else 1.
     static func similarity(japanese: String, english: String) -> Double {
         let a = Array(japanese)
@@ -345,9 +364,7 @@ public final class PhoneticKey {
         for j in 0...b.count { row[j] = j == 0 ? 0 : row[j - 1] + insertCost(j) }
         for i in 1...a.count {
             var next = [Double](repeating: 0, count: b.count + 1)
-            // Cheap only after a consonant (an epenthetic vowel, `kyu`); `ai` against `a` is a real difference.
-            let afterConsonant = i >= 2 && !vowels.contains(a[i - 2])
-            let deleteA = (vowels.contains(a[i - 1]) || a[i - 1] == "y") && afterConsonant ? 0.3 : 1
+            let deleteA = i >= 2 ? vowelDeletionCost(a[i - 1], after: a[i - 2]) : 1
             next[0] = row[0] + deleteA
             for j in 1...b.count {
                 let insertB = insertCost(j)
