@@ -188,7 +188,19 @@ public final class PhoneticKey {
                 bestForPhrase[text] = max(bestForPhrase[text] ?? 0, similarity)
             }
         }
-        return found.filter { $0.similarity >= (bestForPhrase[$0.text] ?? 0) - 0.02 }.map {
+        let mutual = found.filter { $0.similarity >= (bestForPhrase[$0.text] ?? 0) - 0.02 }
+        // A phrase's first and last words, when they are loanwords of the corpus on their own, begin
+        // and end its katakana word: `cyber security` ~ サイバーセキュリティ, never `cyber issues` ~ サービス.
+        var loanwordsOfWord: [Substring: [String]] = [:]
+        for pair in mutual where !pair.text.contains(" ") { loanwordsOfWord[pair.text[...], default: []].append(pair.word.term) }
+        func composes(_ text: String, _ katakana: String) -> Bool {
+            let words = text.split(separator: " ")
+            guard words.count > 1, let first = words.first, let last = words.last else { return true }
+            if let heads = loanwordsOfWord[first], !heads.contains(where: { katakana.hasPrefix($0) }) { return false }
+            if let tails = loanwordsOfWord[last], !tails.contains(where: { katakana.hasSuffix($0) }) { return false }
+            return true
+        }
+        return mutual.filter { composes($0.text, $0.word.term) }.map {
             MinedConcept(terms: [$0.word.text, $0.text], rule: .transliteration,
                          confidence: Self.confidence(similarity: $0.similarity, key: $0.key), evidence: [$0.word.evidence, $0.evidence])
         }

@@ -145,4 +145,20 @@ struct PhoneticKeyTests {
         #expect(pairs.contains("イデオロギー~ideology"), "\(pairs)")
         #expect(!pairs.contains("カラー~called"), "\(pairs)")
     }
+
+    /// A phrase whose first or last word is a loanword of the corpus on its own pairs only with a
+    /// katakana word that begins or ends with it.
+    @Test func phrasesComposeFromTheirWordsLoanwords() throws {
+        let vocabulary = try CorpusVocabulary(documents: [
+            ("en.txt", "Cyber issues matter.\nCyber security, and cyber.\nThe tree and the tool."),
+            ("ja.txt", "サービス、サイバー、サイバーセキュリティ、ツリー、ツール"),
+        ], analyzer: try Analyzer())
+        let pairs = Set(try PhoneticKey().pairs(in: vocabulary).map { "\($0.terms[0])~\($0.terms[1].lowercased())" })
+        #expect(pairs.contains("サイバー~cyber"), "\(pairs)")
+        #expect(pairs.contains("サイバーセキュリティ~cyber security"), "\(pairs)")
+        #expect(!pairs.contains("サービス~cyber issues"), "\(pairs)")
+        // Vowels Japanese does not add are real: ツリー is a tree, not a tool.
+        #expect(pairs.contains("ツリー~tree") && pairs.contains("ツール~tool"), "\(pairs)")
+        #expect(!pairs.contains("ツリー~tool"), "\(pairs)")
+    }
 }
