@@ -269,10 +269,28 @@ public final class PhoneticKey {
         while k < w.count {
             let c = w[k]
             if c == "#" { k += 1; continue }
-            if let m = magic, m.index == k { out += Array(m.sound); k += 1; continue }
+            if let m = magic, m.index == k {
+                out += Array(m.sound)
+                k += 1
+                // Before r, the r is a vowel in Japanese: fire → faia, pure → pyua, here → hia.
+                if at(k) == "r" && at(k + 1) == "#" { out.append("a"); k += 1 }
+                continue
+            }
             if rest("are#") { out += Array("ea"); k += 4; continue }
+            // -sion after a vowel, r or l is voiced: version → bajon, vision → bijon (mission → missyon).
+            if rest("sion"), k > 0, isVowel(k - 1) || at(k - 1) == "r" || at(k - 1) == "l" { out += Array("jon"); k += 4; continue }
             if rest("tion") || rest("sion") { out += Array("syon"); k += 4; continue }
-            if rest("ture") { out += Array("cya"); k += 4; continue }
+            // A silent g: design → dezain, sign → sain.
+            if k > 0, rest("ign"), !isVowel(k + 3) || at(k + 3) == "#" { out += Array("ain"); k += 3; continue }
+            // ch before r or l, and sch, are k: chrome → krom, chlorine, school → skuru.
+            if rest("chr") || rest("chl") { out.append("k"); k += 2; continue }
+            if rest("sch") { out += Array("sk"); k += 3; continue }
+            if k == 0 && rest("gh") { out.append("g"); k += 2; continue }
+            if rest("ture") || rest("tur#") { out += Array("cya"); k += 4; continue }
+            // -sure: measure → mejā, pressure → puressyā.
+            if rest("sure") || rest("sur#") { out += Array(isVowel(k - 1) ? "ja" : "sya"); k += 4; continue }
+            // -tial, -cial: initial → inisyaru, special → supesyaru.
+            if k > 0, rest("tial") || rest("cial") { out += Array("syar"); k += 4; continue }
             if rest("ph") { out.append("f"); k += 2; continue }
             if rest("ck") { out.append("k"); k += 2; continue }
             if rest("qu") { out += Array("kw"); k += 2; continue }
@@ -283,10 +301,20 @@ public final class PhoneticKey {
             if rest("sh") { out += Array("sy"); k += 2; continue }
             if rest("ch") { out += Array("cy"); k += 2; continue }
             if rest("dg") { out.append("j"); k += 2; continue }
-            if rest("ee") || rest("ea") { out.append("i"); k += 2; continue }
-            if rest("oo") { out.append("u"); k += 2; continue }
-            if rest("ou") || rest("ow") && k + 2 < w.count { out += Array("au"); k += 2; continue }
-            if rest("ai") || rest("ay") { out.append("e"); k += 2; continue }
+            // A silent l: talk → tok, folk → fok, half → haf, palm → pam.
+            if (c == "a" || c == "o"), at(k + 1) == "l", ["k", "f", "m"].contains(at(k + 2)) {
+                out.append(c == "a" && at(k + 2) == "k" ? "o" : c)
+                k += 2
+                continue
+            }
+            // A vowel pair before an r that ends the syllable takes the r as `a`: gear → gia,
+            // door → doa, air → ea, hour → aua, board → bodo.
+            let rAfterPair = at(k + 2) == "r" && (!isVowel(k + 3) || at(k + 3) == "#")
+            if rest("ee") || rest("ea") { out += Array(rAfterPair ? "ia" : "i"); k += rAfterPair ? 3 : 2; continue }
+            if rest("oo") { out += Array(rAfterPair ? "oa" : "u"); k += rAfterPair ? 3 : 2; continue }
+            if rest("oa") && rAfterPair { out.append("o"); k += 3; continue }
+            if rest("ou") || rest("ow") && k + 2 < w.count { out += Array(rAfterPair ? "aua" : "au"); k += rAfterPair ? 3 : 2; continue }
+            if rest("ai") || rest("ay") { out += Array(rAfterPair ? "ea" : "e"); k += rAfterPair ? 3 : 2; continue }
             // A vowel + r not followed by a vowel is a long vowel in Japanese: server → sābā.
             if "aeiou".contains(c), at(k + 1) == "r", !isVowel(k + 2) || at(k + 2) == "#" {
                 out.append(c == "o" ? "o" : "a")
@@ -295,7 +323,7 @@ public final class PhoneticKey {
             }
             switch c {
             case "c": out.append(["e", "i", "y", "#"].contains(at(k + 1)) ? "s" : "k")
-            case "g": out.append(["e", "i", "y"].contains(at(k + 1)) && k > 0 ? "j" : "g")
+            case "g": out.append(["e", "i", "y", "#"].contains(at(k + 1)) && k > 0 ? "j" : "g")
             case "x": out += Array("ks")
             case "y":
                 if k == 0 || isVowel(k - 1) { out.append("y") }
@@ -336,7 +364,7 @@ public final class PhoneticKey {
             }
             if c == "'" { continue }
             if c == "h" && !vowels.contains(previous) && previous != " " { continue }
-            let mapped: Character = c == "m" ? "n" : c == "z" ? "s" : c == "l" ? "r" : c == "v" ? "b" : c
+            let mapped: Character = c == "m" ? "n" : c == "z" ? "s" : c == "l" ? "r" : c == "v" ? "b" : c == "c" ? "t" : c
             if out.last != mapped || vowelSince { out.append(mapped) }
             vowelSince = false
         }
@@ -381,6 +409,7 @@ public final class PhoneticKey {
             for j in 1...b.count {
                 let insertB = insertCost(j)
                 let substitute: Double = a[i - 1] == b[j - 1] ? 0
+                    : (a[i - 1] == "c" && b[j - 1] == "t") ? 0.3
                     : (vowels.contains(a[i - 1]) && vowels.contains(b[j - 1])) ? 0.6 : 1
                 next[j] = min(row[j - 1] + substitute, row[j] + deleteA, next[j - 1] + insertB)
             }
