@@ -314,6 +314,12 @@ public final class ConceptMiner {
         return result
     }
 
+    /// Whether the English words `english` sound like `katakana` at all (a loose test: similarity
+    /// at least 0.6, whatever the consonant keys).
+    func sounds(_ english: String, like katakana: String) throws(ICUError) -> Bool {
+        PhoneticKey.similarity(japanese: try phonetic.spelling(ofKatakana: katakana), english: PhoneticKey.spelling(ofEnglish: english)) >= 0.6
+    }
+
     /// Whether `gloss`, English letters only, sounds like the source word of `katakana`.
     func isSource(gloss: String, ofLoanword katakana: String) throws(ICUError) -> Bool {
         guard !gloss.isEmpty, gloss.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || $0 == " " || $0 == "-") })
@@ -394,6 +400,18 @@ public final class ConceptMiner {
             // Katakana glossed by other katakana names what it is, `ゾンビ (プロセス)`: spelling
             // variants of one loanword have one key and were left out above.
             if termScripts == [.katakana] && scripts == [.katakana] { confidence -= 0.3 }
+            // Katakana glossed by English words (or the reverse) is their loanword and sounds like
+            // them; when it does not, the gloss names something else (`コマンド (Simple Commands)`,
+            // `バックスペース (erase)`, `ファイル (regular file)`): kept for review, not for search.
+            // Abbreviations, and short words that may be one (`cwd`, `ci`), are not heard.
+            if !termIsAbbreviation, !MemberKind.isAbbreviationShaped(part) {
+                let loanword = termScripts == [.katakana] && scripts == [.latin] ? (termText, part)
+                    : scripts == [.katakana] && termScripts == [.latin] && !MemberKind.isAbbreviationShaped(termText) ? (part, termText) : nil
+                if let (katakana, english) = loanword, english.contains(" ") || english.unicodeScalars.count > 4,
+                   try !sounds(english, like: katakana) {
+                    confidence = min(confidence, 0.5)
+                }
+            }
             if termIsAbbreviation, scripts == [.latin], AbbreviationMatcher.matches(abbreviation: termText, words: part.split(separator: " ").map(String.init)) {
                 confidence += 0.1
             }

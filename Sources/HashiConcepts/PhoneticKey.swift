@@ -286,6 +286,10 @@ public final class PhoneticKey {
             if rest("chr") || rest("chl") { out.append("k"); k += 2; continue }
             if rest("sch") { out += Array("sk"); k += 3; continue }
             if k == 0 && rest("gh") { out.append("g"); k += 2; continue }
+            // A final ie or ey is i: zombie → zonbi, cookie → kuki, key → ki.
+            if k > 0, k + 2 == w.count, rest("ie") || rest("ey") { out.append("i"); k += 2; continue }
+            // An open initial u is yu: user → yuza, unit → yunit (under → anda is not open).
+            if k == 0 && c == "u" && !isVowel(1) && isVowel(2) { out += Array("yu"); k += 1; continue }
             if rest("ture") || rest("tur#") { out += Array("cya"); k += 4; continue }
             // -sure: measure → mejā, pressure → puressyā.
             if rest("sure") || rest("sur#") { out += Array(isVowel(k - 1) ? "ja" : "sya"); k += 4; continue }
@@ -409,6 +413,7 @@ public final class PhoneticKey {
             for j in 1...b.count {
                 let insertB = insertCost(j)
                 let substitute: Double = a[i - 1] == b[j - 1] ? 0
+                    : (a[i - 1] == "z" && b[j - 1] == "s") ? 0.3
                     : (a[i - 1] == "c" && b[j - 1] == "t") ? 0.3
                     : (vowels.contains(a[i - 1]) && vowels.contains(b[j - 1])) ? 0.6 : 1
                 next[j] = min(row[j - 1] + substitute, row[j] + deleteA, next[j - 1] + insertB)

@@ -74,6 +74,21 @@ struct GlossMiningTests {
         #expect(try terms("シグナルマスク (signal mask) を設定する") == [["シグナルマスク", "signal mask"]])
     }
 
+    /// Katakana glossed by English (or the reverse) is its loanword and sounds like it; a gloss
+    /// that does not names something else and stays below the search threshold.
+    @Test func katakanaAndEnglishGlossesMustSoundAlike() throws {
+        func confidence(_ text: String) throws -> Double? { try mined(text).first?.confidence }
+        for text in ["コマンド (Simple Commands) の一覧", "端末でバックスペース (erase) を押す", "それは ソケット (passive socket) です"] {
+            let found = try #require(try confidence(text), "\(text)")
+            #expect(found < 0.6, "\(text): \(found)")
+        }
+        for text in ["現在のユーザー (user) を表示する", "ゾンビ (zombie) プロセス", "シグナルマスク (signal mask) を設定する",
+                     "Zombie (ゾンビ) とは", "チェックイン (ci) する"] {
+            let found = try #require(try confidence(text), "\(text)")
+            #expect(found >= 0.6, "\(text): \(found)")
+        }
+    }
+
     @Test func hereafterGlosses() throws {
         #expect(try terms("格差を解消するための能力開発(以後、キャパシティビルディング)を行う", rule: .hereafter)
             == [["能力開発", "キャパシティビルディング"]])
