@@ -314,6 +314,12 @@ public final class ConceptMiner {
         return result
     }
 
+    /// Whether `text` holds characters of code, paths or addresses rather than of a term.
+    static func looksLikeCode(_ text: String) -> Bool {
+        text.unicodeScalars.contains { "+<>\"*@".unicodeScalars.contains($0) }
+            || text.split(separator: " ").contains { $0.hasPrefix("/") || $0.hasPrefix("~/") }
+    }
+
     /// Whether the English words `english` sound like `katakana` at all (a loose test: similarity
     /// at least 0.6, whatever the consonant keys).
     func sounds(_ english: String, like katakana: String) throws(ICUError) -> Bool {
@@ -367,6 +373,9 @@ public final class ConceptMiner {
             // A list is examples (`BSD 系システム (NetBSD, FreeBSD, OpenBSD)`), code is code (`(other=)`);
             // only an abbreviation's expansions are listed (split above).
             if part.unicodeScalars.contains(where: { ",，、=|{}".unicodeScalars.contains($0) }) { return nil }
+            // Code, paths and addresses are not terms: `code+data+stack`, `-T <term>`, `"dumping"
+            // function` (a stray quote), `nmemb*size`, `user@host`, `/usr/share/groff_font`.
+            if Self.looksLikeCode(part) || Self.looksLikeCode(termText) { return nil }
             if glossWords.contains(where: { $0.script == .hiragana && Self.sentenceKana.contains($0.term) }) { return nil }
             if glossWords.count > 1, let first = glossWords.first, let last = glossWords.last,
                Self.remarkHeads.contains(first.term) || Self.remarkHeads.contains(last.term) { return nil }

@@ -89,6 +89,14 @@ struct GlossMiningTests {
         }
     }
 
+    @Test func codePathsAndAddressesAreNotGlosses() throws {
+        for text in ["SIZE はプロセスの仮想サイズ (code+data+stack) である", "最後に標準ディレクトリ (/usr/share/groff_font) を探す",
+                     "端末タイプオプション (-T <term>) を使う", "作者 (someone@example.org) に送る", "要素の積 (nmemb*size) を返す"] {
+            #expect(try terms(text).isEmpty, "\(text)")
+        }
+        #expect(try terms("入出力 (I/O) を待つ") == [["入出力", "I/O"]])
+    }
+
     @Test func hereafterGlosses() throws {
         #expect(try terms("格差を解消するための能力開発(以後、キャパシティビルディング)を行う", rule: .hereafter)
             == [["能力開発", "キャパシティビルディング"]])
