@@ -31,6 +31,17 @@ public enum AbbreviationMatcher {
         return letters.count < 64 && can(0, 0)
     }
 
+    /// Whether `words` can be an expansion at all: words of letters (not identifiers such as
+    /// `PERF_SAMPLE_ID` or `eth0`), none a single letter (`Andrew S`) or a closed-class word
+    /// (`If PERF…`, `Unlike PERF…`, `Supported Isolinux This`), the first not a function word.
+    static func isExpansion(_ words: [String]) -> Bool {
+        guard let first = words.first?.lowercased(), !functionWords.contains(first) else { return false }
+        return words.allSatisfy { word in
+            word.unicodeScalars.count > 1 && !word.unicodeScalars.contains { $0 == "_" || $0.properties.numericType != nil }
+                && !PhoneticKey.closedClassWords.contains(word.lowercased())
+        }
+    }
+
     /// `text` with full-width Latin letters and digits (`ＷＴＯ`) made ASCII.
     static func halfWidth(_ text: String) -> String {
         String(String.UnicodeScalarView(text.unicodeScalars.map { Unicode.Scalar(MemberKind.halfWidth($0.value)) ?? $0 }))
@@ -74,7 +85,7 @@ public enum AbbreviationMatcher {
             for (r, start, length) in candidates[letters] ?? [] {
                 let run = vocabulary.englishRuns[r]
                 let words = Array(run.words[start..<(start + length)])
-                guard !words.contains(where: MemberKind.isAbbreviationShaped),
+                guard !words.contains(where: MemberKind.isAbbreviationShaped), isExpansion(words),
                       matches(abbreviation: abbreviation, words: words) else { continue }
                 let content = words.filter { !functionWords.contains($0.lowercased()) }
                 guard content.allSatisfy({ $0.first?.isUppercase == true }) else { continue }

@@ -223,7 +223,7 @@ public final class PhoneticKey {
         "can't", "cannot", "couldn't", "won't", "wouldn't", "shouldn't", "mustn't", "it's", "that's",
         "there's", "let's", "i'm", "you're", "we're", "they're",
         "about", "above", "after", "against", "along", "among", "around", "before", "behind", "below",
-        "beside", "between", "beyond", "during", "except", "into", "near", "onto",
+        "beside", "between", "beyond", "during", "except", "into", "near", "onto", "unlike",
         "since", "than", "till", "toward", "towards", "under", "until", "upon", "via",
         "within", "without", "but", "nor", "so", "yet", "if", "unless", "because", "although", "though",
         "while", "whether", "as", "then", "there", "here", "when", "where", "why", "how", "also", "only",

@@ -32,6 +32,20 @@ struct AbbreviationTests {
         #expect(try map.expansions(of: "cbm", using: Analyzer()).map(\.text) == ["Confidence Building Measures"])
     }
 
+    /// Identifiers, single letters and sentence-opening closed-class words do not expand anything.
+    @Test func identifiersAndSentenceStartsAreNotExpansions() throws {
+        let miner = try ConceptMiner()
+        let documents = [
+            (path: "a.txt", text: "The IP and the SIT and the AS are set.\nThe BPF runs."),
+            (path: "b.txt", text: "If PERF_SAMPLE_IP is set, so is it.\nSupported Isolinux This way.\nWritten by Andrew S Tanenbaum.\nThe Berkeley Packet Filter."),
+        ]
+        let found = try miner.mine(documents: documents).filter { $0.rule == .abbreviation }.map(\.terms)
+        #expect(found == [["BPF", "Berkeley Packet Filter"]], "\(found)")
+        #expect(AbbreviationMatcher.isExpansion(["Group", "of", "Governmental", "Experts"]))
+        #expect(!AbbreviationMatcher.isExpansion(["Unlike", "PERF_SAMPLE_ID"]))
+        #expect(!AbbreviationMatcher.isExpansion(["Network", "eth0"]))
+    }
+
     @Test func corpusAbbreviations() throws {
         let miner = try ConceptMiner()
         let all = try miner.mine(documents: corpusDocuments()).filter { $0.rule == .abbreviation }
