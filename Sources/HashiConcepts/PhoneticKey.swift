@@ -34,6 +34,10 @@ public struct PhoneticMatch: Sendable, Hashable {
 /// Not thread-safe (owns an ICU transliterator): one per thread.
 public final class PhoneticKey {
     private let transliterator: Transliterator
+    /// Spellings already made: mining spells the same loanwords (カーネル, ファイル) again and again,
+    /// and each is an ICU transliteration. Emptied when it reaches ``spellingMemoCapacity``.
+    private var spellings: [String: String] = [:]
+    static let spellingMemoCapacity = 65_536
 
     /// Opens ICU's `Katakana-Latin` transliterator.
     /// - Throws: ``ICUError`` if ICU lacks it.
@@ -44,6 +48,14 @@ public final class PhoneticKey {
     /// The katakana word spelled out (romanized, long vowels and doubled consonants collapsed).
     /// - Throws: ``ICUError`` if ICU fails.
     public func spelling(ofKatakana katakana: String) throws(ICUError) -> String {
+        if let known = spellings[katakana] { return known }
+        let spelled = try spellingUncached(katakana)
+        if spellings.count >= Self.spellingMemoCapacity { spellings.removeAll(keepingCapacity: true) }
+        spellings[katakana] = spelled
+        return spelled
+    }
+
+    private func spellingUncached(_ katakana: String) throws(ICUError) -> String {
         let latin = try transliterator.transliterate(katakana)
         var out: [Character] = []
         for c in latin.lowercased().decomposedStringWithMacronsRemoved() where c.isASCII && c.isLetter {
