@@ -380,6 +380,8 @@ public final class ConceptMiner {
             if glossWords.count > 1, let first = glossWords.first, let last = glossWords.last,
                Self.remarkHeads.contains(first.term) || Self.remarkHeads.contains(last.term) { return nil }
             if let last = glossWords.last, last.script == .hiragana { return nil }
+            // A gloss that opens with の continues a phrase: `it_interval (の両方のサブフィールド)`.
+            if let first = glossWords.first, first.script == .hiragana, first.term == "の" { return nil }
             if part.contains("・") && !scripts.isSubset(of: [.katakana]) { return nil }
             // Latin and Japanese words together make a remark (`compression (コマンドラインでは -z)`,
             // `CLUSTERIP (IPv4 の場合)`), except as an abbreviation's expansion (`ARF(ASEAN地域フォーラム)`).

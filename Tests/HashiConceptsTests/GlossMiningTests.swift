@@ -95,6 +95,7 @@ struct GlossMiningTests {
             #expect(try terms(text).isEmpty, "\(text)")
         }
         #expect(try terms("入出力 (I/O) を待つ") == [["入出力", "I/O"]])
+        #expect(try terms("it_interval と it_value (の両方のサブフィールド) が 0 なら").isEmpty)
     }
 
     @Test func hereafterGlosses() throws {
