@@ -127,6 +127,34 @@ public final class ConceptMiner {
         return ConceptMap(concepts)
     }
 
+    /// How many different terms one Japanese gloss may follow before it counts as a remark.
+    public static let remarkFanOut = 5
+
+    /// `mined` with the glosses that are remarks kept for review only (confidence at most 0.5): a
+    /// Japanese gloss written after ``remarkFanOut`` or more different terms (`後述`, `下記参照`,
+    /// `デフォルト`, `複数可`) says something about each of them, not what each means. English and
+    /// abbreviation glosses are left alone: an abbreviation expands many spellings (`DNS`), and an
+    /// English word translates many Japanese variants (`credential`). The result depends only on
+    /// the distinct pairs, so a list with repeated pairs gives the same.
+    public static func demotingRemarks(_ mined: [MinedConcept]) -> [MinedConcept] {
+        func isJapaneseGloss(_ item: MinedConcept) -> Bool {
+            item.rule == .gloss && item.terms.count == 2 && !MemberKind.isAbbreviationShaped(item.terms[1])
+                && item.terms[1].unicodeScalars.contains { $0.value >= 0x3040 }
+        }
+        var terms: [String: Set<String>] = [:]
+        for item in mined where isJapaneseGloss(item) {
+            terms[item.terms[1].lowercased(), default: []].insert(item.terms[0].lowercased())
+        }
+        let remarks = Set(terms.filter { $0.value.count >= remarkFanOut }.keys)
+        guard !remarks.isEmpty else { return mined }
+        return mined.map { item in
+            guard isJapaneseGloss(item), remarks.contains(item.terms[1].lowercased()) else { return item }
+            var demoted = item
+            demoted.confidence = min(item.confidence, 0.5)
+            return demoted
+        }
+    }
+
     // MARK: - Glosses
 
     /// The parenthetical glosses (and kana readings) of one document.

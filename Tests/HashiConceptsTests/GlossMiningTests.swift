@@ -98,6 +98,26 @@ struct GlossMiningTests {
         #expect(try terms("it_interval と it_value (の両方のサブフィールド) が 0 なら").isEmpty)
     }
 
+    /// A Japanese gloss after many different terms is a remark (後述: "see below"), not a synonym.
+    @Test func glossesOfManyTermsAreRemarks() throws {
+        let place = MiningEvidence(document: "t.txt", line: 1, snippet: "")
+        func gloss(_ term: String, _ gloss: String) -> MinedConcept {
+            MinedConcept(terms: [term, gloss], rule: .gloss, confidence: 0.75, evidence: [place])
+        }
+        let remark = ["モード", "属性のセット", "エンコーディング方法", "カード", "サービス"].map { gloss($0, "後述") }
+        let fewer = ["プロセス", "ジョブ", "タスク", "スレッド"].map { gloss($0, "実行単位") }
+        let english = ["資格情報", "信用証明", "認証情報", "証明書情報", "クレデンシャル"].map { gloss($0, "credential") }
+        let abbreviation = ["ドメインネームシステム", "名前解決", "ドメイン名システム", "名前サービス", "DNS サーバ"].map { gloss($0, "DNS") }
+        let all = remark + fewer + english + abbreviation
+        let demoted = ConceptMiner.demotingRemarks(all)
+        #expect(demoted.map(\.terms) == all.map(\.terms))
+        #expect(demoted.prefix(remark.count).allSatisfy { $0.confidence == 0.5 })
+        #expect(demoted.dropFirst(remark.count).allSatisfy { $0.confidence == 0.75 })
+        // Repeating a pair changes nothing: four terms are still four.
+        let repeated = ConceptMiner.demotingRemarks(fewer + fewer + [gloss("プロセス", "実行単位")])
+        #expect(repeated.allSatisfy { $0.confidence == 0.75 })
+    }
+
     @Test func hereafterGlosses() throws {
         #expect(try terms("格差を解消するための能力開発(以後、キャパシティビルディング)を行う", rule: .hereafter)
             == [["能力開発", "キャパシティビルディング"]])

@@ -117,7 +117,7 @@ extension IndexBuilder {
         if minesConcepts {
             do {
                 let miner = try ConceptMiner()
-                mined = glosses + (try miner.pairs(in: vocabulary))
+                mined = ConceptMiner.demotingRemarks(glosses) + (try miner.pairs(in: vocabulary))
                 map = map.merged(with: try miner.conceptMap(from: mined, minimumConfidence: miningThreshold))
             } catch {
                 throw .index(.invalidInput("concept mining failed: \(error)"))
