@@ -377,6 +377,8 @@ public final class ConceptMiner {
         let termText = Self.trimDecoration(term.text)
         let termWords = try words(of: termText)
         guard !termWords.isEmpty, letterCount(termText) >= 2 else { return nil }
+        // Numbers are values, not terms: `0010 0010 0110 0000 (不等号)`.
+        if termWords.allSatisfy({ $0.script == .number }) { return nil }
         let termIsAbbreviation = MemberKind.isAbbreviationShaped(termText)
         // Expansions of an abbreviation may be several: GGE(政府専門家会合:Group of Governmental Experts).
         let parts: [String] = termIsAbbreviation

@@ -96,6 +96,7 @@ struct GlossMiningTests {
         }
         #expect(try terms("入出力 (I/O) を待つ") == [["入出力", "I/O"]])
         #expect(try terms("it_interval と it_value (の両方のサブフィールド) が 0 なら").isEmpty)
+        #expect(try terms("ビット列 0010 0010 0110 0000 (不等号) を表す").isEmpty)
     }
 
     /// A Japanese gloss after many different terms is a remark (後述: "see below"), not a synonym.
