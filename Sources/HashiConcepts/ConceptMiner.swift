@@ -132,23 +132,31 @@ public final class ConceptMiner {
 
     /// `mined` with the glosses that are remarks kept for review only (confidence at most 0.5): a
     /// Japanese gloss written after ``remarkFanOut`` or more different terms (`後述`, `下記参照`,
-    /// `デフォルト`, `複数可`) says something about each of them, not what each means. English and
-    /// abbreviation glosses are left alone: an abbreviation expands many spellings (`DNS`), and an
-    /// English word translates many Japanese variants (`credential`). The result depends only on
-    /// the distinct pairs, so a list with repeated pairs gives the same.
+    /// `デフォルト`, `複数可`) says something about each of them, not what each means; so do the
+    /// Japanese glosses of a term glossed ``remarkFanOut`` or more different ways (`コマンド (前述)`,
+    /// `ファイル (特定条件下)`, `プロセス (非ナイス)`). English and abbreviation glosses are left
+    /// alone: an abbreviation expands many spellings (`DNS`), and an English word translates many
+    /// Japanese variants (`credential`). The result depends only on the distinct pairs, so a list
+    /// with repeated pairs gives the same.
     public static func demotingRemarks(_ mined: [MinedConcept]) -> [MinedConcept] {
+        func isGloss(_ item: MinedConcept) -> Bool { item.rule == .gloss && item.terms.count == 2 }
         func isJapaneseGloss(_ item: MinedConcept) -> Bool {
-            item.rule == .gloss && item.terms.count == 2 && !MemberKind.isAbbreviationShaped(item.terms[1])
+            isGloss(item) && !MemberKind.isAbbreviationShaped(item.terms[1])
                 && item.terms[1].unicodeScalars.contains { $0.value >= 0x3040 }
         }
-        var terms: [String: Set<String>] = [:]
-        for item in mined where isJapaneseGloss(item) {
-            terms[item.terms[1].lowercased(), default: []].insert(item.terms[0].lowercased())
+        var termsOfGloss: [String: Set<String>] = [:]
+        var glossesOfTerm: [String: Set<String>] = [:]
+        for item in mined where isGloss(item) {
+            let (term, gloss) = (item.terms[0].lowercased(), item.terms[1].lowercased())
+            glossesOfTerm[term, default: []].insert(gloss)
+            if isJapaneseGloss(item) { termsOfGloss[gloss, default: []].insert(term) }
         }
-        let remarks = Set(terms.filter { $0.value.count >= remarkFanOut }.keys)
-        guard !remarks.isEmpty else { return mined }
+        let remarks = Set(termsOfGloss.filter { $0.value.count >= remarkFanOut }.keys)
+        let describedTerms = Set(glossesOfTerm.filter { $0.value.count >= remarkFanOut }.keys)
+        guard !remarks.isEmpty || !describedTerms.isEmpty else { return mined }
         return mined.map { item in
-            guard isJapaneseGloss(item), remarks.contains(item.terms[1].lowercased()) else { return item }
+            guard isJapaneseGloss(item),
+                  remarks.contains(item.terms[1].lowercased()) || describedTerms.contains(item.terms[0].lowercased()) else { return item }
             var demoted = item
             demoted.confidence = min(item.confidence, 0.5)
             return demoted

@@ -117,6 +117,11 @@ struct GlossMiningTests {
         // Repeating a pair changes nothing: four terms are still four.
         let repeated = ConceptMiner.demotingRemarks(fewer + fewer + [gloss("プロセス", "実行単位")])
         #expect(repeated.allSatisfy { $0.confidence == 0.75 })
+        // A term glossed five different ways: its Japanese glosses describe it; its English one stays.
+        let described = ["前述", "特定条件下", "非ナイス", "合字"].map { gloss("コマンド", $0) } + [gloss("コマンド", "command")]
+        let after = ConceptMiner.demotingRemarks(described)
+        #expect(after.dropLast().allSatisfy { $0.confidence == 0.5 } && after.last?.confidence == 0.75)
+        #expect(ConceptMiner.demotingRemarks(Array(described.dropFirst())).allSatisfy { $0.confidence == 0.75 })
     }
 
     @Test func hereafterGlosses() throws {
