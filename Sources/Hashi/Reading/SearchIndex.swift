@@ -163,7 +163,7 @@ public final class SearchIndex: Sendable {
                 }
                 let snippet = Snippet(of: Array(passage.text.unicodeScalars), matches: matches.map { $0.start..<$0.end })
                 results.append(SearchResult(rank: offset + k + 1, score: (hit.score * 1000).rounded() / 1000,
-                                            group: RankingGroup(rank: hit.rankingGroup),
+                                            group: RankingGroup(hitGroup: hit.rankingGroup),
                                             document: document.path, passage: Int(passage.ordinal), line: Int(passage.line),
                                             text: passage.text, snippet: snippet.text, matches: matches,
                                             explanation: explain ? hit.explanation : nil, snippetMatches: snippet.matches))

@@ -56,8 +56,8 @@ public enum RankingGroup: String, Sendable, Hashable, Codable, Comparable, CaseI
     case importedBackground = "imported background"
 
     /// The group of a hit's ``Hit/rankingGroup`` number (0, 1, 2; anything larger is imported).
-    init(rank: Int) {
-        switch rank {
+    init(hitGroup: Int) {
+        switch hitGroup {
         case ...0: self = .direct
         case 1: self = .builtInBackground
         default: self = .importedBackground
