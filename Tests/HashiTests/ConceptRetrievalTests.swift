@@ -376,6 +376,18 @@ struct ConceptScoringTests {
         #expect(try bare.search("attribution", mode: .keyword).results.map(\.document) == ["c.txt"])
     }
 
+    @Test("a two-kana sound-alike matches as a word, not inside longer katakana words (loop is not in ヘルプ)")
+    func shortSoundAlikesMatchWholeWords() throws {
+        let files = ["a.txt": "詳しくはヘルプを見る。\n",
+                     "b.txt": "ルプ、と書く。\n",
+                     "c.txt": "The loop ends.\n"]
+        let index = try Self.index(IndexScratch(), files, dictionary: nil, defaultConcepts: false, mining: false)
+        let results = try index.search("loop", explain: true)
+        #expect(Set(results.results.map(\.document)) == ["b.txt", "c.txt"], "\(results.results.map(\.text))")
+        let found = try #require(results.results.first { $0.document == "b.txt" })
+        #expect(ConceptRetrievalTests.memberOrigins(found.explanation ?? []).contains { $0.contains("sounds like loop") })
+    }
+
     @Test("export(solr:) of the default corpus' concepts parses back to the same concepts")
     func exportRoundTrip() throws {
         let corpus = try DefaultConceptCorpus.get()

@@ -172,8 +172,11 @@ struct ConceptExpander {
             if let best = candidates.first {
                 let concept = key == nil ? best.text : name
                 for candidate in candidates.prefix(3) where candidate.similarity >= best.similarity - 0.02 {
+                    // A word of the corpus's word stream; two kana are matched as that word only, not
+                    // wherever they occur (ルプ for loop, not inside every ヘルプ).
                     try add(candidate.text, weight: candidate.confidence, tier: .mined,
-                            origin: String(format: "sounds like %@ (similarity %.2f)", phrase, candidate.similarity), concept: concept)
+                            origin: String(format: "sounds like %@ (similarity %.2f)", phrase, candidate.similarity), concept: concept,
+                            wholeWord: candidate.text.unicodeScalars.count < Self.shortestSubstringLoanword)
                     // The loanword's own concepts (e.g. the kanji term the corpus glosses it with)
                     // come along, at the product of the two confidences.
                     let loanword = try self.key(of: candidate.text)
@@ -188,6 +191,10 @@ struct ConceptExpander {
         }
         return atoms
     }
+
+    /// The fewest kana a sound-alike loanword needs to be matched wherever it occurs (inside longer
+    /// katakana words too); shorter ones are matched as whole words.
+    static let shortestSubstringLoanword = 3
 
     /// Whether `expansion` is a katakana abbreviation (`インター` for `インターナショナル`): such a
     /// short form is the start of many unrelated loanwords (インターネット, インターバル), so it is
