@@ -221,6 +221,14 @@ public final class PhoneticKey {
         }
     }
 
+    /// Whether the English words of `phrase` may be a loanword's source: none of them is a function
+    /// or closed-class word (`those`, `isn't`, `therefore`), which mining never pairs either.
+    public static func mayBeLoanwordSource(_ phrase: String) -> Bool {
+        !phrase.lowercased().split(separator: " ").contains {
+            AbbreviationMatcher.functionWords.contains(String($0)) || closedClassWords.contains(String($0))
+        }
+    }
+
     /// What a word's stem may drop for the stem to be tried as a loanword's source too.
     static let stemmableEndings: Set<String> = ["s", "es", "e", "y"]
 
@@ -243,6 +251,7 @@ public final class PhoneticKey {
         "within", "without", "but", "nor", "so", "yet", "if", "unless", "because", "although", "though",
         "while", "whether", "as", "then", "there", "here", "when", "where", "why", "how", "also", "only",
         "very", "just", "too", "again", "once", "more", "most", "less", "least", "many", "much", "few",
+        "however", "therefore", "thus", "hence", "moreover", "furthermore", "otherwise", "indeed",
     ]
 
     // MARK: - Spelling rules
@@ -332,6 +341,8 @@ public final class PhoneticKey {
             if rest("ee") || rest("ea") { out += Array(rAfterPair ? "ia" : "i"); k += rAfterPair ? 3 : 2; continue }
             if rest("oo") { out += Array(rAfterPair ? "oa" : "u"); k += rAfterPair ? 3 : 2; continue }
             if rest("oa") && rAfterPair { out.append("o"); k += 3; continue }
+            // `our` before a consonant is o (source → sos, course), at the end aua (hour, our).
+            if rest("our"), rAfterPair, at(k + 3) != "#", at(k + 3) != " ", !isVowel(k + 3) { out.append("o"); k += 3; continue }
             if rest("ou") || rest("ow") && k + 2 < w.count { out += Array(rAfterPair ? "aua" : "au"); k += rAfterPair ? 3 : 2; continue }
             if rest("ai") || rest("ay") { out += Array(rAfterPair ? "ea" : "e"); k += rAfterPair ? 3 : 2; continue }
             // A vowel + r not followed by a vowel is a long vowel in Japanese: server → sābā.

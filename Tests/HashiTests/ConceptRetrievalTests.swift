@@ -388,6 +388,15 @@ struct ConceptScoringTests {
         #expect(ConceptRetrievalTests.memberOrigins(found.explanation ?? []).contains { $0.contains("sounds like loop") })
     }
 
+    @Test("closed-class words are no sound-alike's source at query time (those is not ソース)")
+    func closedClassWordsHaveNoSoundAlikes() throws {
+        let files = ["a.txt": "ソースを読む。\n", "b.txt": "Those files are here.\n", "c.txt": "The source is open.\n"]
+        let index = try Self.index(IndexScratch(), files, dictionary: nil, defaultConcepts: false, mining: false)
+        #expect(try index.search("those").results.map(\.document) == ["b.txt"])
+        #expect(Set(try index.search("source").results.map(\.document)) == ["a.txt", "c.txt"])
+        #expect(PhoneticKey.mayBeLoanwordSource("due diligence") && !PhoneticKey.mayBeLoanwordSource("therefore"))
+    }
+
     @Test("export(solr:) of the default corpus' concepts parses back to the same concepts")
     func exportRoundTrip() throws {
         let corpus = try DefaultConceptCorpus.get()

@@ -221,6 +221,9 @@ struct ConceptExpander {
 
     /// The corpus' katakana words that sound like `phrase`, best first.
     private func soundAlikes(of phrase: String) -> [PhoneticMatch] {
+        // As in mining: function and closed-class words are never a loanword's source (`those` is
+        // not ソース).
+        guard PhoneticKey.mayBeLoanwordSource(phrase) else { return [] }
         let find = { context.loanwords.candidates(forEnglish: phrase, minimumSimilarity: ConceptContext.minimumLoanwordSimilarity) }
         return context.cache?.soundAlikes.value(for: phrase, find) ?? find()
     }
