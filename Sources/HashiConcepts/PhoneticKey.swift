@@ -159,7 +159,7 @@ public final class PhoneticKey {
                     let words = Array(run.words[start..<(start + length)])
                     let terms = Array(run.terms[start..<(start + length)])
                     guard let first = terms.first, let last = terms.last,
-                          !terms.contains(where: { AbbreviationMatcher.functionWords.contains($0) || Self.closedClassWords.contains($0) }),
+                          !terms.contains(where: Self.isClosedClass),
                           first.count > 1, last.count > 1,
                           !words.contains(where: MemberKind.isAbbreviationShaped) else { continue }
                     let text = words.joined(separator: " ")
@@ -224,9 +224,12 @@ public final class PhoneticKey {
     /// Whether the English words of `phrase` may be a loanword's source: none of them is a function
     /// or closed-class word (`those`, `isn't`, `therefore`), which mining never pairs either.
     public static func mayBeLoanwordSource(_ phrase: String) -> Bool {
-        !phrase.lowercased().split(separator: " ").contains {
-            AbbreviationMatcher.functionWords.contains(String($0)) || closedClassWords.contains(String($0))
-        }
+        !phrase.lowercased().split(separator: " ").map(String.init).contains(where: isClosedClass)
+    }
+
+    /// Whether the lower-cased `word` is a function or closed-class word.
+    static func isClosedClass(_ word: String) -> Bool {
+        AbbreviationMatcher.functionWords.contains(word) || closedClassWords.contains(word)
     }
 
     /// What a word's stem may drop for the stem to be tried as a loanword's source too.
