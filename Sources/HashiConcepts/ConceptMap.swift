@@ -407,6 +407,11 @@ public struct ConceptMap: Sendable, Hashable, Codable {
         return Array(Set(exact + stemmed)).sorted()
     }
 
+    /// The concepts `key` is a member of, in any role (by the exact key, not by stems), in map order.
+    public func memberships(ofKey key: ConceptKey) -> [Concept] {
+        Array(Set((lookups.byKey[key] ?? []) + (lookups.byPassiveKey[key] ?? []))).sorted().map { concepts[$0] }
+    }
+
     /// The concepts `text` triggers, normalizing `text` with `analyzer` (so `ＧＧＥ`, `gge` and
     /// `GGE` find the same concepts; `confidence building measure` finds `Confidence Building Measures`
     /// by stems).
@@ -568,9 +573,14 @@ public struct ConceptMap: Sendable, Hashable, Codable {
         var byKey: [ConceptKey: [Int]] = [:]
         var byStems: [ConceptKey: [Int]] = [:]
         var byFirstTerm: [String: [ConceptKey]] = [:]
+        /// The concepts of members that do not trigger them, by key.
+        var byPassiveKey: [ConceptKey: [Int]] = [:]
 
         init(_ concepts: [Concept]) {
             for (index, concept) in concepts.enumerated() {
+                for member in concept.members where !member.role.triggers && byPassiveKey[member.key]?.last != index {
+                    byPassiveKey[member.key, default: []].append(index)
+                }
                 for member in concept.members where member.role.triggers {
                     if byKey[member.key]?.last != index { byKey[member.key, default: []].append(index) }
                     if member.stems != member.key, byStems[member.stems]?.last != index {

@@ -4,6 +4,8 @@ import HashiAnalysis
 /// their loanwords with one hash lookup instead of spelling out every katakana word per query.
 public struct LoanwordIndex: Sendable {
     private var byKey: [String: [(word: String, spelling: String)]] = [:]
+    /// Each indexed word's spelling.
+    private var spellings: [String: String] = [:]
 
     /// Spells out and indexes `katakanaWords` (one ICU transliteration per word: do it once).
     /// - Throws: ``ICUError`` if ICU fails.
@@ -12,7 +14,15 @@ public struct LoanwordIndex: Sendable {
             let spelling = try phonetic.spelling(ofKatakana: word)
             let key = PhoneticKey.consonantKey(spelling)
             if key.count >= 2 { byKey[key, default: []].append((word, spelling)) }
+            spellings[word] = spelling
         }
+    }
+
+    /// How much the indexed katakana word `katakana` sounds like `english`, 0…1, as
+    /// ``candidates(forEnglish:minimumSimilarity:)`` measures it; nil when `katakana` is not indexed.
+    public func similarity(ofKatakana katakana: String, toEnglish english: String) -> Double? {
+        guard let spelling = spellings[katakana] else { return nil }
+        return PhoneticKey.similarity(japanese: spelling, english: PhoneticKey.spelling(ofEnglish: english))
     }
 
     /// The katakana words that may be loanwords of `english`, best first (same key, similarity at

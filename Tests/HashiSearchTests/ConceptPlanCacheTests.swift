@@ -57,3 +57,17 @@ struct ConceptPlanCacheTests {
         }
     }
 }
+
+/// Telling one English word or phrase in two forms from two words, for sound-alike expansion.
+struct SameEnglishTests {
+    @Test("the same English in other forms: spacing, hyphens, case, inflection; different words are not")
+    func sameEnglish() {
+        #expect(ConceptExpander.isSameEnglish("time zone", "timezone"))
+        #expect(ConceptExpander.isSameEnglish("Time-Zone", "time zone"))
+        #expect(ConceptExpander.isSameEnglish("links", "link"))
+        #expect(ConceptExpander.isSameEnglish("error messages", "error message"))
+        #expect(!ConceptExpander.isSameEnglish("strong", "string"))
+        #expect(!ConceptExpander.isSameEnglish("error message", "error"))
+        #expect(!ConceptExpander.isSameEnglish("board", "void"))
+    }
+}

@@ -397,6 +397,22 @@ struct ConceptScoringTests {
         #expect(PhoneticKey.mayBeLoanwordSource("due diligence") && !PhoneticKey.mayBeLoanwordSource("therefore"))
     }
 
+    @Test("a sound-alike whose concepts name a better-sounding English source is that source's (strong is not ストリング when ストリング is string)")
+    func soundAlikesOfAnotherSourceAreLeftOut() throws {
+        let files = ["a.txt": "ストリングを返す。\n", "b.txt": "A strong key.\n",
+                     "c.txt": "タイムゾーンを設定する。\n", "d.txt": "Set the timezone.\n"]
+        // Without a concept for ストリング, `strong` sounds like it.
+        let bare = try Self.index(IndexScratch(), files, dictionary: nil, defaultConcepts: false, mining: false)
+        #expect(Set(try bare.search("strong").results.map(\.document)) == ["a.txt", "b.txt"])
+        // `string => ストリング`: ストリング only expands `string` (never triggers), and still names its source.
+        let linked = try Self.index(IndexScratch(), files, dictionary: "string => ストリング\ntime zone, タイムゾーン\n",
+                                    defaultConcepts: false, mining: false)
+        #expect(try linked.search("strong").results.map(\.document) == ["b.txt"])
+        // `time zone` is `timezone` written apart: タイムゾーン stays its loanword.
+        let zone = try linked.search("timezone", explain: true)
+        #expect(Set(zone.results.map(\.document)) == ["c.txt", "d.txt"])
+    }
+
     @Test("export(solr:) of the default corpus' concepts parses back to the same concepts")
     func exportRoundTrip() throws {
         let corpus = try DefaultConceptCorpus.get()

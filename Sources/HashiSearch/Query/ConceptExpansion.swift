@@ -172,6 +172,11 @@ struct ConceptExpander {
             if let best = candidates.first {
                 let concept = key == nil ? best.text : name
                 for candidate in candidates.prefix(3) where candidate.similarity >= best.similarity - 0.02 {
+                    let loanword = try self.key(of: candidate.text)
+                    let expansions = context.cache?.expansions.value(for: loanword) { context.map.expansions(of: loanword) }
+                        ?? context.map.expansions(of: loanword)
+                    // A loanword the corpus or a dictionary gives another, better-sounding source is that source's.
+                    if otherSource(of: candidate, key: loanword, than: phrase) != nil { continue }
                     // A word of the corpus's word stream; two kana are matched as that word only, not
                     // wherever they occur (ルプ for loop, not inside every ヘルプ).
                     try add(candidate.text, weight: candidate.confidence, tier: .mined,
@@ -179,9 +184,6 @@ struct ConceptExpander {
                             wholeWord: candidate.text.unicodeScalars.count < Self.shortestSubstringLoanword)
                     // The loanword's own concepts (e.g. the kanji term the corpus glosses it with)
                     // come along, at the product of the two confidences.
-                    let loanword = try self.key(of: candidate.text)
-                    let expansions = context.cache?.expansions.value(for: loanword) { context.map.expansions(of: loanword) }
-                        ?? context.map.expansions(of: loanword)
                     for expansion in expansions where expansion.key != key {
                         try add(expansion.text, weight: candidate.confidence * expansion.confidence, tier: max(.mined, expansion.tier),
                                 origin: "via \(candidate.text), " + Self.describe(expansion), concept: concept)
@@ -190,6 +192,39 @@ struct ConceptExpander {
             }
         }
         return atoms
+    }
+
+    /// How much more another English source of a sound-alike must sound like it than the query
+    /// does for the loanword to be that source's (see ``otherSource(of:key:than:)``).
+    static let otherSourceMargin = 0.05
+
+    /// The English member of a sound-alike's concepts (whatever their roles) that sounds clearly
+    /// more like it than `phrase` does, when none of them is `phrase` in some form: the loanword is
+    /// that word's, not the query's. `strong` sounds like ストリング, but the corpus or a dictionary
+    /// says ストリング is `string`, which sounds more like it; `timezone` keeps タイムゾーン, whose
+    /// concept says `time zone`. Nil when there is none.
+    private func otherSource(of candidate: PhoneticMatch, key: ConceptKey, than phrase: String) -> String? {
+        let english = context.map.memberships(ofKey: key).flatMap(\.members).filter { $0.kind == .english }
+        guard !english.contains(where: { Self.isSameEnglish($0.text, phrase) }) else { return nil }
+        for member in english {
+            guard let similarity = context.loanwords.similarity(ofKatakana: candidate.text, toEnglish: member.text) else { continue }
+            if similarity >= candidate.similarity + Self.otherSourceMargin { return member.text }
+        }
+        return nil
+    }
+
+    /// Whether two English words or phrases are one in different forms: equal without case, spaces
+    /// and hyphens (`time zone`, `timezone`), or word by word with the same stems (`links`, `link`).
+    static func isSameEnglish(_ a: String, _ b: String) -> Bool {
+        func squeezed(_ text: String) -> String {
+            String(text.lowercased().unicodeScalars.filter { $0 != " " && $0 != "-" })
+        }
+        if squeezed(a) == squeezed(b) { return true }
+        let wordsA = a.lowercased().split(whereSeparator: { $0 == " " || $0 == "-" })
+        let wordsB = b.lowercased().split(whereSeparator: { $0 == " " || $0 == "-" })
+        guard wordsA.count == wordsB.count else { return false }
+        let stemmer = Porter2Stemmer()
+        return zip(wordsA, wordsB).allSatisfy { stemmer.stem(String($0)) == stemmer.stem(String($1)) }
     }
 
     /// The fewest kana a sound-alike loanword needs to be matched wherever it occurs (inside longer
