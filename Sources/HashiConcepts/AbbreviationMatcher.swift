@@ -42,6 +42,20 @@ public enum AbbreviationMatcher {
         }
     }
 
+    /// Whether `range` of `words` is a whole stretch of capitalized words: neither the word before it
+    /// (unless a function word: `The United Nations`) nor the word after it starts with a capital.
+    /// Two letters are spelled by chance by some part of a longer name or a table row (`UN Member
+    /// States` for MS, `Per-Connection Servers` for PC, `Neil Turton This` for NT); a real expansion
+    /// of two words is a name of its own somewhere in the corpus.
+    static func isWholeTitle(_ words: [String], _ range: Range<Int>) -> Bool {
+        if range.lowerBound > 0 {
+            let before = words[range.lowerBound - 1]
+            if before.first?.isUppercase == true && !functionWords.contains(before.lowercased()) { return false }
+        }
+        if range.upperBound < words.count, words[range.upperBound].first?.isUppercase == true { return false }
+        return true
+    }
+
     /// `text` with full-width Latin letters and digits (`ＷＴＯ`) made ASCII.
     static func halfWidth(_ text: String) -> String {
         String(String.UnicodeScalarView(text.unicodeScalars.map { Unicode.Scalar(MemberKind.halfWidth($0.value)) ?? $0 }))
@@ -49,7 +63,8 @@ public enum AbbreviationMatcher {
 
     /// Abbreviation ↔ expansion pairs of a corpus: for every abbreviation, every run of two or more
     /// title-case English words (every content word capitalized) whose initials spell it, with
-    /// confidence 0.85. Lower-case runs are not considered: their matches are mostly coincidences
+    /// confidence 0.85; for an abbreviation of two letters, only runs that are a whole title
+    /// (``isWholeTitle(_:_:)``). Lower-case runs are not considered: their matches are mostly coincidences
     /// (`CC` ~ `common challenges`), and scanning every lower-case word of a large corpus for every
     /// abbreviation would cost far more than they are worth. Deterministic, one pair per distinct
     /// (abbreviation, expansion).
@@ -89,6 +104,7 @@ public enum AbbreviationMatcher {
                       matches(abbreviation: abbreviation, words: words) else { continue }
                 let content = words.filter { !functionWords.contains($0.lowercased()) }
                 guard content.allSatisfy({ $0.first?.isUppercase == true }) else { continue }
+                guard letters.count > 2 || isWholeTitle(run.words, start..<(start + length)) else { continue }
                 let text = words.joined(separator: " ")
                 guard seen.insert(text.lowercased()).inserted else { continue }
                 result.append(MinedConcept(terms: [abbreviation, text], rule: .abbreviation, confidence: 0.85,

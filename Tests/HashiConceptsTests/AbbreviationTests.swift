@@ -46,6 +46,20 @@ struct AbbreviationTests {
         #expect(!AbbreviationMatcher.isExpansion(["Network", "eth0"]))
     }
 
+    /// Two letters are spelled by chance by part of a longer name or a table row; three are not.
+    @Test func twoLetterAbbreviationsNeedAWholeTitle() throws {
+        let miner = try ConceptMiner()
+        let documents = [
+            (path: "a.txt", text: "MS products, a PC and the UN. The EFI and the NT server."),
+            (path: "b.txt", text: "Endorsed by all UN Member States.\nSSH Socket for Per-Connection Servers\nMBR by Neil Turton This is free\nThe United Nations met.\nThe Unified Extensible Firmware Interface"),
+        ]
+        let found = Set(try miner.mine(documents: documents).filter { $0.rule == .abbreviation && $0.confidence >= 0.6 }.map(\.terms))
+        #expect(found == [["UN", "United Nations"], ["EFI", "Extensible Firmware Interface"]], "\(found)")
+        #expect(AbbreviationMatcher.isWholeTitle(["The", "United", "Nations", "met"], 1..<3))
+        #expect(!AbbreviationMatcher.isWholeTitle(["all", "UN", "Member", "States"], 2..<4))
+        #expect(!AbbreviationMatcher.isWholeTitle(["by", "Neil", "Turton", "This"], 1..<3))
+    }
+
     @Test func corpusAbbreviations() throws {
         let miner = try ConceptMiner()
         let all = try miner.mine(documents: corpusDocuments()).filter { $0.rule == .abbreviation }
