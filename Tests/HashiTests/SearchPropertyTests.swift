@@ -197,12 +197,13 @@ struct SearchPropertyTests {
     }
 
     /// A case the ranking property found: the passage found only through the background
-    /// dictionary (サーバ for server) scores higher than the one found directly (by a sound-alike),
-    /// yet ranks after it, and says why.
+    /// dictionary (サーバ for server) scores higher than the one found directly (by a sound-alike,
+    /// サーヴァ; the property's case had サイバー, now known to be `cyber`'s), yet ranks after it,
+    /// and says why.
     @Test func backgroundOnlyPassagesRankAfterDirectOnes() throws {
         let scratch = try IndexScratch()
-        try scratch.write("doc0.txt", "こと）相当の注意義務 政府専門家会合、する「サーバーサーバ。相当の注意義務experts' 京都。注意")
-        try scratch.write("doc1.txt", "ことcaféサイバーrunsファイルrunning一ヶ月、攻撃)新幹線")
+        try scratch.write("doc0.txt", "こと）相当の注意義務、「サーバーサーバ」「サーバーサーバ」「サーバーサーバ。相当の注意義務experts' 京都。注意")
+        try scratch.write("doc1.txt", "ことcaféサーヴァrunsファイルrunning一ヶ月、攻撃)新幹線")
         _ = try scratch.builder(threads: 1, passageLimit: 60).build()
         let index = try SearchIndex(at: scratch.index)
         let results = try index.search("こと server", mode: .concept, limit: 10)
