@@ -18,6 +18,18 @@ public struct LoanwordIndex: Sendable {
         }
     }
 
+    /// The longest indexed katakana word, of two characters or more, that `katakana` starts with
+    /// (`fromStart`) or ends with, shorter than `katakana` itself: スレッド in スレッドライブラリ.
+    public func longestIndexedPart(of katakana: String, fromStart: Bool) -> String? {
+        let characters = Array(katakana)
+        guard characters.count >= 3 else { return nil }
+        for length in stride(from: characters.count - 1, through: 2, by: -1) {
+            let part = String(fromStart ? characters[..<length] : characters[(characters.count - length)...])
+            if spellings[part] != nil { return part }
+        }
+        return nil
+    }
+
     /// How much the indexed katakana word `katakana` sounds like `english`, 0…1, as
     /// ``candidates(forEnglish:minimumSimilarity:)`` measures it; nil when `katakana` is not indexed.
     public func similarity(ofKatakana katakana: String, toEnglish english: String) -> Double? {

@@ -413,6 +413,20 @@ struct ConceptScoringTests {
         #expect(Set(zone.results.map(\.document)) == ["c.txt", "d.txt"])
     }
 
+    @Test("a compound sound-alike whose part is another English word's loanword is left out (shared library is not スレッドライブラリ)")
+    func compoundSoundAlikesComposeFromTheirWords() throws {
+        let files = ["a.txt": "スレッドライブラリを使う。\n", "b.txt": "スレッドとエラーを見る。\n", "c.txt": "A shared library.\n",
+                     "d.txt": "エラーメッセージが出る。\n", "e.txt": "The error message is clear.\n"]
+        let bare = try Self.index(IndexScratch(), files, dictionary: nil, defaultConcepts: false, mining: false)
+        #expect(Set(try bare.search("shared library").results.map(\.document)) == ["a.txt", "c.txt"])
+        // (`エラー => error` keeps `error` from triggering a concept, so the phrase is sounded out.)
+        let linked = try Self.index(IndexScratch(), files, dictionary: "thread, スレッド\nエラー => error\n",
+                                    defaultConcepts: false, mining: false)
+        #expect(try linked.search("shared library").results.map(\.document) == ["c.txt"])
+        // エラー is `error`'s own loanword: エラーメッセージ stays `error message`'s.
+        #expect(Set(try linked.search("error message").results.map(\.document)) == ["d.txt", "e.txt"])
+    }
+
     @Test("export(solr:) of the default corpus' concepts parses back to the same concepts")
     func exportRoundTrip() throws {
         let corpus = try DefaultConceptCorpus.get()

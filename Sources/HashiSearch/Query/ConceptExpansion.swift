@@ -176,7 +176,8 @@ struct ConceptExpander {
                     let expansions = context.cache?.expansions.value(for: loanword) { context.map.expansions(of: loanword) }
                         ?? context.map.expansions(of: loanword)
                     // A loanword the corpus or a dictionary gives another, better-sounding source is that source's.
-                    if otherSource(of: candidate, key: loanword, than: phrase) != nil { continue }
+                    if otherSource(of: candidate.text, similarity: candidate.similarity, key: loanword, than: phrase) != nil { continue }
+                    if try hasPartOfAnotherSource(candidate, phrase: phrase) { continue }
                     // A word of the corpus's word stream; two kana are matched as that word only, not
                     // wherever they occur (ルプ for loop, not inside every ヘルプ).
                     try add(candidate.text, weight: candidate.confidence, tier: .mined,
@@ -195,22 +196,38 @@ struct ConceptExpander {
     }
 
     /// How much more another English source of a sound-alike must sound like it than the query
-    /// does for the loanword to be that source's (see ``otherSource(of:key:than:)``).
+    /// does for the loanword to be that source's (see ``otherSource(of:similarity:key:than:)``).
     static let otherSourceMargin = 0.05
 
-    /// The English member of a sound-alike's concepts (whatever their roles) that sounds clearly
-    /// more like it than `phrase` does, when none of them is `phrase` in some form: the loanword is
+    /// The English member of the concepts (whatever their roles) of `katakana`, a sound-alike of
+    /// `phrase` with `similarity`, that sounds clearly more like it than `phrase` does, when none of
+    /// them is `phrase` in some form: the loanword is
     /// that word's, not the query's. `strong` sounds like ストリング, but the corpus or a dictionary
     /// says ストリング is `string`, which sounds more like it; `timezone` keeps タイムゾーン, whose
     /// concept says `time zone`. Nil when there is none.
-    private func otherSource(of candidate: PhoneticMatch, key: ConceptKey, than phrase: String) -> String? {
+    private func otherSource(of katakana: String, similarity: Double, key: ConceptKey, than phrase: String) -> String? {
         let english = context.map.memberships(ofKey: key).flatMap(\.members).filter { $0.kind == .english }
         guard !english.contains(where: { Self.isSameEnglish($0.text, phrase) }) else { return nil }
         for member in english {
-            guard let similarity = context.loanwords.similarity(ofKatakana: candidate.text, toEnglish: member.text) else { continue }
-            if similarity >= candidate.similarity + Self.otherSourceMargin { return member.text }
+            guard let other = context.loanwords.similarity(ofKatakana: katakana, toEnglish: member.text) else { continue }
+            if other >= similarity + Self.otherSourceMargin { return member.text }
         }
         return nil
+    }
+
+    /// Whether `candidate`, sounding like the words of `phrase`, starts (ends) with a katakana word
+    /// of the corpus that is another English word's loanword than the phrase's first (last) word by
+    /// ``otherSource(of:similarity:key:than:)``: スレッドライブラリ sounds like `shared library`, but
+    /// its スレッド is `thread`'s. As mining composes phrases (``PhoneticKey/pairs(in:)``).
+    private func hasPartOfAnotherSource(_ candidate: PhoneticMatch, phrase: String) throws(QueryError) -> Bool {
+        let words = phrase.split(separator: " ").map(String.init)
+        guard words.count >= 2, let first = words.first, let last = words.last else { return false }
+        for (word, fromStart) in [(first, true), (last, false)] {
+            guard let part = context.loanwords.longestIndexedPart(of: candidate.text, fromStart: fromStart),
+                  let similarity = context.loanwords.similarity(ofKatakana: part, toEnglish: word) else { continue }
+            if otherSource(of: part, similarity: similarity, key: try key(of: part), than: word) != nil { return true }
+        }
+        return false
     }
 
     /// Whether two English words or phrases are one in different forms: equal without case, spaces
