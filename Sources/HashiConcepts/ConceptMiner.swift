@@ -356,6 +356,35 @@ public final class ConceptMiner {
             || text.split(separator: " ").contains { $0.hasPrefix("/") || $0.hasPrefix("~/") }
     }
 
+    /// Whether one of two Japanese terms is the other with kanji or hiragana added: a narrower or
+    /// broader thing (`ロック (共有ロック)`, `マクロ (関数マクロの開始)`), not a synonym. Katakana
+    /// added is not enough: `キャッシュ (キャッシュメモリ)` is one thing said in full. (A "hereafter"
+    /// gloss shortens its term on purpose: `個人情報保護委員会（以下「委員会」という）`.)
+    static func namesNarrowerOrBroader(_ a: String, _ b: String) -> Bool {
+        let (short, long) = a.unicodeScalars.count <= b.unicodeScalars.count ? (a, b) : (b, a)
+        guard !short.isEmpty, short != long, short.unicodeScalars.contains(where: isJapanese),
+              let range = long.range(of: short) else { return false }
+        let added = long[..<range.lowerBound] + long[range.upperBound...]
+        return added.unicodeScalars.contains { isKanji($0) || (0x3041...0x309F).contains($0.value) }
+    }
+
+    private static func isJapanese(_ scalar: Unicode.Scalar) -> Bool {
+        (0x3040...0x30FF).contains(scalar.value) || isKanji(scalar)
+    }
+
+    private static func isKanji(_ scalar: Unicode.Scalar) -> Bool {
+        (0x4E00...0x9FFF).contains(scalar.value) || (0x3400...0x4DBF).contains(scalar.value)
+    }
+
+    /// Whether `text` is a range or key of two single characters, `a-z`, `0-9`, `C-a`: a pattern,
+    /// not a term (`小文字 (a-z)`).
+    static func isCharacterRange(_ text: String) -> Bool {
+        let scalars = Array(text.unicodeScalars)
+        guard scalars.count == 3, "-~〜–".unicodeScalars.contains(scalars[1]) else { return false }
+        return scalars[0].properties.isAlphabetic || scalars[0].properties.numericType != nil
+            ? scalars[2].properties.isAlphabetic || scalars[2].properties.numericType != nil : false
+    }
+
     /// Whether the English words `english` sound like `katakana` at all (a loose test: similarity
     /// at least 0.6, whatever the consonant keys).
     func sounds(_ english: String, like katakana: String) throws(ICUError) -> Bool {
@@ -414,6 +443,7 @@ public final class ConceptMiner {
             // Code, paths and addresses are not terms: `code+data+stack`, `-T <term>`, `"dumping"
             // function` (a stray quote), `nmemb*size`, `user@host`, `/usr/share/groff_font`.
             if Self.looksLikeCode(part) || Self.looksLikeCode(termText) { return nil }
+            if Self.isCharacterRange(part) { return nil }
             if glossWords.contains(where: { $0.script == .hiragana && Self.sentenceKana.contains($0.term) }) { return nil }
             if glossWords.count > 1, let first = glossWords.first, let last = glossWords.last,
                Self.remarkHeads.contains(first.term) || Self.remarkHeads.contains(last.term) { return nil }
@@ -429,6 +459,7 @@ public final class ConceptMiner {
             if !termIsAbbreviation && glossWords.count > 2 * termWords.count + 2 { return nil }
             if termIsAbbreviation && glossWords.count > 10 { return nil }
             if try ConceptKey(normalizing: part, using: analyzer) == ConceptKey(normalizing: termText, using: analyzer) { continue }
+            if rule != .hereafter, Self.namesNarrowerOrBroader(termText, part) { continue }
             let termScripts = Set(termWords.map(\.script))
             // A Latin term with a Latin gloss is an aside (`the (new) session`), an argument list
             // (`main(void)`) or a remark (`pattern (slower)`), unless one of them abbreviates the
@@ -585,6 +616,7 @@ public final class ConceptMiner {
 
     /// Editorial markers that open a note, not a gloss: `(注：…)`, `(例えば…)`, `(すなわち…)`, `(中略)`, `(cf. …)`.
     static let noteMarkers = ["注", "註", "例", "中略", "前略", "後略", "略", "筆者", "原文", "仮訳", "訳注", "参照", "傍点", "強調",
+                              "上述", "前述", "後述", "上記", "下記", "前掲", "後掲", "同上", "既出",
                               "つまり", "すなわち", "即ち", "たとえば", "cf.", "e.g.", "i.e.", "see ", "ibid", "sic"]
 
     static func startsWithNoteMarker(_ gloss: String) -> Bool {

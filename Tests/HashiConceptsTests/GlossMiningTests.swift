@@ -99,6 +99,25 @@ struct GlossMiningTests {
         #expect(try terms("ビット列 0010 0010 0110 0000 (不等号) を表す").isEmpty)
     }
 
+    /// Character ranges and cross-references are not synonyms.
+    @Test func rangesAndCrossReferencesAreNotGlosses() throws {
+        for text in ["小文字 (a-z) と大文字 (A-Z) を区別する", "数字 (0-9) だけを使う", "コマンド文字 (C-a) を押す",
+                     "最大値 (上述) を超えない", "入力形式 (下記参照) に従う", "出力形式 (前述) と同じ"] {
+            #expect(try terms(text).isEmpty, "\(text)")
+        }
+        #expect(try terms("相変化ディスク (CD-RW) に書く") == [["相変化ディスク", "CD-RW"]])
+        #expect(ConceptMiner.isCharacterRange("a-z") && ConceptMiner.isCharacterRange("0〜9") && !ConceptMiner.isCharacterRange("d-i2"))
+    }
+
+    /// A Japanese gloss that is the term with kanji or kana added names a narrower or broader thing.
+    @Test func narrowerAndBroaderTermsAreNotGlosses() throws {
+        for text in ["ファイルのロック (共有ロック) をかける", "この共有ロック (ロック) は", "マクロ (関数マクロの開始) を書く"] {
+            #expect(try terms(text).isEmpty, "\(text)")
+        }
+        #expect(try terms("キャッシュ (キャッシュメモリ) を使う") == [["キャッシュ", "キャッシュメモリ"]])
+        #expect(try terms("ロック (施錠) する") == [["ロック", "施錠"]])
+    }
+
     /// A Japanese gloss after many different terms is a remark (後述: "see below"), not a synonym.
     @Test func glossesOfManyTermsAreRemarks() throws {
         let place = MiningEvidence(document: "t.txt", line: 1, snippet: "")
