@@ -159,7 +159,7 @@ public final class PhoneticKey {
                     let words = Array(run.words[start..<(start + length)])
                     let terms = Array(run.terms[start..<(start + length)])
                     guard let first = terms.first, let last = terms.last,
-                          !terms.contains(where: Self.isClosedClass),
+                          !terms.contains(where: Self.isNeverLoanwordSource),
                           first.count > 1, last.count > 1,
                           !words.contains(where: MemberKind.isAbbreviationShaped) else { continue }
                     let text = words.joined(separator: " ")
@@ -222,9 +222,18 @@ public final class PhoneticKey {
     }
 
     /// Whether the English words of `phrase` may be a loanword's source: none of them is a function
-    /// or closed-class word (`those`, `isn't`, `therefore`), which mining never pairs either.
+    /// or closed-class word (`those`, `isn't`, `therefore`) or an adverb in -ally, which mining
+    /// never pairs either.
     public static func mayBeLoanwordSource(_ phrase: String) -> Bool {
-        !phrase.lowercased().split(separator: " ").map(String.init).contains(where: isClosedClass)
+        !phrase.lowercased().split(separator: " ").map(String.init).contains(where: isNeverLoanwordSource)
+    }
+
+    /// Whether the lower-cased `word` is never a loanword's source: a function or closed-class
+    /// word, or an adverb in -ally (`historically`, `automatically`: Japanese borrows nouns and
+    /// adjectives, not such adverbs, and long ones sound like some compound, ホストローカル). Words of
+    /// five letters or fewer in -ally are nouns (`rally`, `tally`).
+    static func isNeverLoanwordSource(_ word: String) -> Bool {
+        isClosedClass(word) || (word.hasSuffix("ally") && word.count > 5)
     }
 
     /// Whether the lower-cased `word` is a function or closed-class word.

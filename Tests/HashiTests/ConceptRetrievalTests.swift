@@ -395,6 +395,10 @@ struct ConceptScoringTests {
         #expect(try index.search("those").results.map(\.document) == ["b.txt"])
         #expect(Set(try index.search("source").results.map(\.document)) == ["a.txt", "c.txt"])
         #expect(PhoneticKey.mayBeLoanwordSource("due diligence") && !PhoneticKey.mayBeLoanwordSource("therefore"))
+        #expect(!PhoneticKey.mayBeLoanwordSource("historically") && PhoneticKey.mayBeLoanwordSource("rally"))
+        let adverbs = try Self.index(IndexScratch(), ["a.txt": "ホストローカルを使う。\n", "b.txt": "Historically, it was so.\n"],
+                                     dictionary: nil, defaultConcepts: false, mining: false)
+        #expect(try adverbs.search("historically").results.map(\.document) == ["b.txt"])
     }
 
     @Test("a sound-alike whose concepts name a better-sounding English source is that source's (strong is not ストリング when ストリング is string)")
