@@ -359,7 +359,7 @@ public final class ConceptMiner {
     /// Whether one of two Japanese terms is the other with kanji or hiragana added: a narrower or
     /// broader thing (`ロック (共有ロック)`, `マクロ (関数マクロの開始)`), not a synonym. Katakana
     /// added is not enough: `キャッシュ (キャッシュメモリ)` is one thing said in full. (A "hereafter"
-    /// gloss shortens its term on purpose: `個人情報保護委員会（以下「委員会」という）`.)
+    /// gloss may shorten its term on purpose: `個人情報保護委員会（以下「委員会」という）`.)
     static func namesNarrowerOrBroader(_ a: String, _ b: String) -> Bool {
         let (short, long) = a.unicodeScalars.count <= b.unicodeScalars.count ? (a, b) : (b, a)
         guard !short.isEmpty, short != long, short.unicodeScalars.contains(where: isJapanese),
@@ -459,7 +459,10 @@ public final class ConceptMiner {
             if !termIsAbbreviation && glossWords.count > 2 * termWords.count + 2 { return nil }
             if termIsAbbreviation && glossWords.count > 10 { return nil }
             if try ConceptKey(normalizing: part, using: analyzer) == ConceptKey(normalizing: termText, using: analyzer) { continue }
-            if rule != .hereafter, Self.namesNarrowerOrBroader(termText, part) { continue }
+            // (A "hereafter" name may shorten its term, never lengthen it: `モード (以下、厳格モード)`
+            // names the phrase before the word, not the word.)
+            if Self.namesNarrowerOrBroader(termText, part),
+               rule != .hereafter || part.unicodeScalars.count > termText.unicodeScalars.count { continue }
             let termScripts = Set(termWords.map(\.script))
             // A Latin term with a Latin gloss is an aside (`the (new) session`), an argument list
             // (`main(void)`) or a remark (`pattern (slower)`), unless one of them abbreviates the

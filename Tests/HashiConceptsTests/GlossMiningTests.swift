@@ -116,6 +116,8 @@ struct GlossMiningTests {
         }
         #expect(try terms("キャッシュ (キャッシュメモリ) を使う") == [["キャッシュ", "キャッシュメモリ"]])
         #expect(try terms("ロック (施錠) する") == [["ロック", "施錠"]])
+        // A hereafter name may shorten its term, not lengthen it.
+        #expect(try terms("ロックを厳格に行なうモード (以下、厳格モード) に設定する").isEmpty)
     }
 
     /// A Japanese gloss after many different terms is a remark (後述: "see below"), not a synonym.
