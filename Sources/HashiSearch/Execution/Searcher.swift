@@ -78,14 +78,15 @@ public struct Searcher: Sendable {
         // No page lies beyond the last passage: clamping keeps the arithmetic safe for any offset.
         let offset = min(max(offset, 0), passageCount)
         let pageEnd = offset + min(max(limit, 0), passageCount)
-        // Rescore a pool larger than the page with proximity, so the boost can reorder it.
-        var pool = TopK(max(pageEnd * 2, 30))
         var total = 0
         var pruned = 0
         let hasConcepts = plan.clauses.contains { $0.isConcept && !$0.isNegated }
         // Proximity needs two clauses. Without explanations it is computed as a passage enters the
         // pool, while the match tree stands on it, instead of matching the pool again afterwards.
         let proximity = plan.clauses.filter({ !$0.isNegated }).count >= 2
+        // With proximity, a pool larger than the page, so the boost can reorder it; without, the
+        // page itself (a smaller pool fills with better scores sooner, so pruning spares more).
+        var pool = TopK(proximity ? max(pageEnd * 2, 30) : max(pageEnd, 1))
         let eagerProximity = proximity && !explain
         for (s, segment) in segments.enumerated() {
             let matcher = try SegmentMatcher(plan: plan, reader: segment, segment: s, statistics: stats, prefixLimit: Self.prefixLimit)
