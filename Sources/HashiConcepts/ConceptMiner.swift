@@ -379,10 +379,10 @@ public final class ConceptMiner {
     /// Whether `text` is a range or key of two single characters, `a-z`, `0-9`, `C-a`: a pattern,
     /// not a term (`小文字 (a-z)`).
     static func isCharacterRange(_ text: String) -> Bool {
+        func isLetterOrDigit(_ scalar: Unicode.Scalar) -> Bool { scalar.properties.isAlphabetic || scalar.properties.numericType != nil }
         let scalars = Array(text.unicodeScalars)
         guard scalars.count == 3, "-~〜–".unicodeScalars.contains(scalars[1]) else { return false }
-        return scalars[0].properties.isAlphabetic || scalars[0].properties.numericType != nil
-            ? scalars[2].properties.isAlphabetic || scalars[2].properties.numericType != nil : false
+        return isLetterOrDigit(scalars[0]) && isLetterOrDigit(scalars[2])
     }
 
     /// Whether the English words `english` sound like `katakana` at all (a loose test: similarity

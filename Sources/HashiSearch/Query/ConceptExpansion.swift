@@ -201,10 +201,9 @@ struct ConceptExpander {
 
     /// The English member of the concepts (whatever their roles) of `katakana`, a sound-alike of
     /// `phrase` with `similarity`, that sounds clearly more like it than `phrase` does, when none of
-    /// them is `phrase` in some form: the loanword is
-    /// that word's, not the query's. `strong` sounds like ストリング, but the corpus or a dictionary
-    /// says ストリング is `string`, which sounds more like it; `timezone` keeps タイムゾーン, whose
-    /// concept says `time zone`. Nil when there is none.
+    /// them is `phrase` in some form: the loanword is that word's, not the query's. `strong` sounds
+    /// like ストリング, but the corpus or a dictionary says ストリング is `string`, which sounds more
+    /// like it; `timezone` keeps タイムゾーン, whose concept says `time zone`. Nil when there is none.
     private func otherSource(of katakana: String, similarity: Double, key: ConceptKey, than phrase: String) -> String? {
         let english = context.map.memberships(ofKey: key).flatMap(\.members).filter { $0.kind == .english }
         guard !english.contains(where: { Self.isSameEnglish($0.text, phrase) }) else { return nil }
