@@ -27,6 +27,26 @@ public struct ConceptKey: Sendable, Hashable, Comparable, Codable, CustomStringC
     /// The terms joined by single spaces.
     public var description: String { terms.joined(separator: " ") }
 
+    /// Whether the keys have the same terms, byte for byte: the analyzer's terms are normalized
+    /// (NFKC), so strings that Swift finds canonically equivalent are equal bytes already, and
+    /// comparing and hashing bytes spares the normalization Swift's `String` does for non-ASCII text
+    /// (most of the time spent building a large map's lookup tables).
+    public static func == (lhs: ConceptKey, rhs: ConceptKey) -> Bool {
+        guard lhs.terms.count == rhs.terms.count else { return false }
+        for (a, b) in zip(lhs.terms, rhs.terms) where !a.utf8.elementsEqual(b.utf8) { return false }
+        return true
+    }
+
+    /// Hashes the terms' UTF-8 bytes (see ``==(_:_:)``).
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(terms.count)
+        for term in terms {
+            var term = term
+            term.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            hasher.combine(0xFF as UInt8)
+        }
+    }
+
     /// Lexicographic order of the term sequences (by Unicode scalars, independent of locale).
     public static func < (lhs: ConceptKey, rhs: ConceptKey) -> Bool {
         lhs.terms.lexicographicallyPrecedes(rhs.terms) { a, b in

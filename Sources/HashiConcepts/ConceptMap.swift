@@ -330,6 +330,7 @@ public struct ConceptMap: Sendable, Hashable, Codable {
     /// otherwise (a build only stores its map, and a large map's tables take a while to build).
     private var eagerLookups: Lookups? = nil
     private var lazyLookups = LazyLookups()
+    private var passiveLookups = PassiveLookups()
     /// Whether ``concepts`` is known to be in normal form (false for ``init(normalized:)``, which
     /// trusts its input).
     private var isNormalForm = true
@@ -409,7 +410,7 @@ public struct ConceptMap: Sendable, Hashable, Codable {
 
     /// The concepts `key` is a member of, in any role (by the exact key, not by stems), in map order.
     public func memberships(ofKey key: ConceptKey) -> [Concept] {
-        Array(Set((lookups.byKey[key] ?? []) + (lookups.byPassiveKey[key] ?? []))).sorted().map { concepts[$0] }
+        Array(Set((lookups.byKey[key] ?? []) + (passiveLookups.get(concepts)[key] ?? []))).sorted().map { concepts[$0] }
     }
 
     /// The concepts `text` triggers, normalizing `text` with `analyzer` (so `ＧＧＥ`, `gge` and
@@ -568,19 +569,39 @@ public struct ConceptMap: Sendable, Hashable, Codable {
     /// The lookup tables.
     private var lookups: Lookups { eagerLookups ?? lazyLookups.get(concepts) }
 
+    /// The concepts of members that do not trigger them, by key: built on first use (only
+    /// ``memberships(ofKey:)`` needs them, and only for some queries).
+    final class PassiveLookups: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value: [ConceptKey: [Int]]?
+
+        func get(_ concepts: [Concept]) -> [ConceptKey: [Int]] {
+            lock.lock()
+            defer { lock.unlock() }
+            if let value { return value }
+            var made: [ConceptKey: [Int]] = [:]
+            for (index, concept) in concepts.enumerated() {
+                for member in concept.members where !member.role.triggers && made[member.key]?.last != index {
+                    made[member.key, default: []].append(index)
+                }
+            }
+            value = made
+            return made
+        }
+    }
+
     /// Member keys and stems → indices of the concepts they trigger; first terms → keys.
     struct Lookups: Sendable {
         var byKey: [ConceptKey: [Int]] = [:]
         var byStems: [ConceptKey: [Int]] = [:]
         var byFirstTerm: [String: [ConceptKey]] = [:]
-        /// The concepts of members that do not trigger them, by key.
-        var byPassiveKey: [ConceptKey: [Int]] = [:]
 
         init(_ concepts: [Concept]) {
+            // Sized once: growing a table of a large map rehashes every key several times.
+            let members = concepts.reduce(0) { $0 + $1.members.count }
+            byKey.reserveCapacity(members)
+            byStems.reserveCapacity(members / 4)
             for (index, concept) in concepts.enumerated() {
-                for member in concept.members where !member.role.triggers && byPassiveKey[member.key]?.last != index {
-                    byPassiveKey[member.key, default: []].append(index)
-                }
                 for member in concept.members where member.role.triggers {
                     if byKey[member.key]?.last != index { byKey[member.key, default: []].append(index) }
                     if member.stems != member.key, byStems[member.stems]?.last != index {
@@ -588,6 +609,7 @@ public struct ConceptMap: Sendable, Hashable, Codable {
                     }
                 }
             }
+            byFirstTerm.reserveCapacity(byKey.count)
             for key in byKey.keys {
                 if let first = key.terms.first { byFirstTerm[first, default: []].append(key) }
             }

@@ -284,6 +284,45 @@ struct SearchLibraryTests {
         }
     }
 
+    /// The concept table's checksum is checked when the index opens; the table is decoded on the
+    /// first concept search only, so keyword search never pays for it, and damage the checksum
+    /// cannot see is an error of concept search naming the file, not of opening.
+    @Test func theConceptTableIsCheckedOnOpeningAndDecodedOnFirstUse() throws {
+        let scratch = try Self.makeIndex()
+        let directory = IndexDirectory(url: scratch.index)
+        let url = directory.generationURL(try directory.readManifest().generation).appendingPathComponent(ConceptTable.fileName)
+        let pristine = [UInt8](try Data(contentsOf: url))
+        // A flipped byte: opening fails, naming the file.
+        var flipped = pristine
+        flipped[flipped.count / 2] ^= 0x5A
+        try Data(flipped).write(to: url)
+        #expect {
+            _ = try SearchIndex(at: scratch.index)
+        } throws: { error in
+            (error as? HashiError)?.description.contains(ConceptTable.fileName) == true
+        }
+        // A body that is not a table, behind a valid checksum: it opens, keyword search works,
+        // concept search and the table say what is wrong.
+        var body = Array(pristine.prefix(12)) + [UInt8](repeating: 0x7F, count: 64)
+        withUnsafeBytes(of: CRC32C.checksum(body).littleEndian) { body.append(contentsOf: $0) }
+        try Data(body).write(to: url)
+        let index = try SearchIndex(at: scratch.index)
+        #expect(try index.search("サイバー攻撃", mode: .keyword).total == 2)
+        #expect(index.concepts == nil)
+        #expect {
+            _ = try index.search("サイバー攻撃", mode: .concept)
+        } throws: { error in
+            (error as? HashiError)?.description.contains(ConceptTable.fileName) == true
+        }
+        #expect(throws: HashiError.self) { _ = try index.conceptTable() }
+        // Restored, the table decodes: the map for search, the review material for tools.
+        try Data(pristine).write(to: url)
+        let restored = try SearchIndex(at: scratch.index)
+        #expect(try restored.search("デューデリジェンス", mode: .concept).total >= 1)
+        let table = try #require(try restored.conceptTable())
+        #expect(!table.map.concepts.isEmpty && !table.mined.isEmpty)
+    }
+
     @Test func anIndexOfAnotherAnalyzerMustBeRebuilt() throws {
         let scratch = try Self.makeIndex()
         let directory = IndexDirectory(url: scratch.index)

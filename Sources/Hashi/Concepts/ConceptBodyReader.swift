@@ -59,16 +59,19 @@ struct ConceptBodyReader {
         return cases[index]
     }
 
-    /// The whole table.
-    mutating func table() throws(IndexError) -> ConceptTable {
+    /// The whole table; without its review material (mined pairs, dictionary names, settings) when
+    /// `includingReview` is false, for search, which needs only the map.
+    mutating func table(includingReview: Bool = true) throws(IndexError) -> ConceptTable {
         var head = Stream(position: 0, end: data.count)
         let reviewLength = try length(&head, "the review block's length")
-        let review: ConceptTableCodec.Review
-        do {
-            review = try JSONDecoder().decode(ConceptTableCodec.Review.self,
-                                              from: Data(data[head.position..<(head.position + reviewLength)]))
-        } catch {
-            throw fail("the concept table's review block cannot be read (\(error))", at: head.position)
+        var review = ConceptTableCodec.Review(background: nil, dictionaries: [], mined: [], threshold: 0)
+        if includingReview {
+            do {
+                review = try JSONDecoder().decode(ConceptTableCodec.Review.self,
+                                                  from: Data(data[head.position..<(head.position + reviewLength)]))
+            } catch {
+                throw fail("the concept table's review block cannot be read (\(error))", at: head.position)
+            }
         }
         head.position += reviewLength
         let strings = try stringTable(&head)

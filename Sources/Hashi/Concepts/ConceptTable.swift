@@ -63,9 +63,20 @@ public struct ConceptTable: Sendable, Codable {
     /// Reads the table of the generation in `directory`; nil when the index has none (built before
     /// concepts existed). A damaged file is an error naming it.
     public static func read(from directory: URL) throws(IndexError) -> ConceptTable? {
+        try checkedBody(in: directory).map { stored throws(IndexError) in try decode(stored.body, path: stored.path) }
+    }
+
+    /// The bytes of the table file of the generation in `directory`, its checksum verified, and its
+    /// path; nil when there is none. A damaged file is an error naming it.
+    static func checkedBody(in directory: URL) throws(IndexError) -> (body: ArraySlice<UInt8>, path: String)? {
         let path = directory.appendingPathComponent(Self.fileName).path
-        guard let body = try ChecksummedFile.body(at: path, what: "the concept table") else { return nil }
-        if ConceptTableCodec.isBinary(body) { return try ConceptTableCodec.decode(body, path: path) }
+        return try ChecksummedFile.body(at: path, what: "the concept table").map { ($0, path) }
+    }
+
+    /// Decodes ``checkedBody(in:)``'s bytes of the file at `path` (without the review material when
+    /// `includingReview` is false: see ``ConceptTableCodec/decode(_:path:includingReview:)``).
+    static func decode(_ body: ArraySlice<UInt8>, path: String, includingReview: Bool = true) throws(IndexError) -> ConceptTable {
+        if ConceptTableCodec.isBinary(body) { return try ConceptTableCodec.decode(body, path: path, includingReview: includingReview) }
         // Tables written before the binary form are JSON (read so that such an index opens and is
         // found stale).
         do {

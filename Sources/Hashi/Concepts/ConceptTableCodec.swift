@@ -97,8 +97,9 @@ enum ConceptTableCodec {
     }
 
     /// Reads the binary form (`bytes` without the checksum), version 3 or 2; `path` names the file
-    /// in errors.
-    static func decode(_ bytes: ArraySlice<UInt8>, path: String) throws(IndexError) -> ConceptTable {
+    /// in errors. Without `includingReview`, a version 3 table's review material is skipped (left
+    /// empty): what search needs is the map.
+    static func decode(_ bytes: ArraySlice<UInt8>, path: String, includingReview: Bool = true) throws(IndexError) -> ConceptTable {
         let data = Array(bytes)
         func word(at offset: Int) throws(IndexError) -> UInt32 {
             guard offset + 4 <= data.count else {
@@ -119,7 +120,7 @@ enum ConceptTableCodec {
             throw .corrupted(file: path, offset: headerBytes, reason: "the concept table's zlib stream is damaged or does not inflate to \(rawLength) bytes")
         }
         var reader = ConceptBodyReader(data: body, path: path, fileOffset: headerBytes)
-        return try reader.table()
+        return try reader.table(includingReview: includingReview)
     }
 }
 

@@ -25,8 +25,12 @@ public final class SearchIndex: Sendable {
     public var corpus: URL? { IndexBuilder.recordedCorpus(in: manifest) }
     let searcher: Searcher
     private let analyzers: AnalyzerPool
-    /// The concepts the index was built with (nil for an index without a concept table).
-    public let concepts: ConceptTable?
+    /// The concepts the index was built with: nil for an index without a concept table, or when
+    /// its table cannot be decoded (``conceptTable()`` says why).
+    public var concepts: ConceptTable? { try? conceptTable() }
+    /// The concept table, checksummed when the index opens and decoded on first use (a keyword
+    /// search never needs it, and decoding a large one takes a good part of opening the index).
+    private let lazyConcepts: LazyConceptTable
     /// The katakana words of the index, spelled out once on the first concept query.
     private let loanwords: LoanwordCache
     /// Concept expansion's plans and lookups, kept while the index is open.
@@ -47,8 +51,16 @@ public final class SearchIndex: Sendable {
         searcher = Searcher(segments: opened.segments, parameters: ranking)
         analyzers = AnalyzerPool()
         let generation = IndexDirectory(url: url).generationURL(opened.manifest.generation)
-        do { concepts = try ConceptTable.read(from: generation) } catch { throw .index(error) }
+        do { lazyConcepts = LazyConceptTable(try ConceptTable.checkedBody(in: generation)) } catch { throw .index(error) }
         loanwords = LoanwordCache(words: { Self.katakanaWords(in: opened.segments) })
+    }
+
+    /// The concepts the index was built with (nil for an index without a concept table), decoded on
+    /// the first call.
+    /// - Throws: ``HashiError`` when the table is damaged (its checksum was found right when the
+    ///   index opened, so the damage is in how it was written).
+    public func conceptTable() throws(HashiError) -> ConceptTable? {
+        do { return try lazyConcepts.table() } catch { throw .index(error) }
     }
 
     /// The katakana words of the index: word-field terms starting with a katakana letter.
@@ -181,14 +193,16 @@ extension SearchIndex {
         let analyzer: Analyzer
         do { analyzer = try analyzers.take() } catch { throw .icu(error) }
         defer { analyzers.put(analyzer) }
+        let table: ConceptTable?
+        do { table = mode == .concept ? try lazyConcepts.searchTable() : nil } catch { throw .index(error) }
         let plan: SearchPlan
-        do { plan = try planner(analyzer, mode).plan(QueryParser.parse(query)) } catch { throw .query(error) }
+        do { plan = try planner(analyzer, mode, table).plan(QueryParser.parse(query)) } catch { throw .query(error) }
         return try body(plan, analyzer)
     }
 
     /// A planner for one query, with the index's concepts in concept mode.
-    fileprivate func planner(_ analyzer: Analyzer, _ mode: SearchMode) throws(QueryError) -> QueryPlanner {
-        guard mode == .concept, let table = concepts else { return QueryPlanner(analyzer: analyzer, mode: mode) }
+    fileprivate func planner(_ analyzer: Analyzer, _ mode: SearchMode, _ table: ConceptTable?) throws(QueryError) -> QueryPlanner {
+        guard mode == .concept, let table else { return QueryPlanner(analyzer: analyzer, mode: mode) }
         let index: LoanwordIndex
         do { index = try loanwords.index() } catch { throw .analysisFailed(error.description) }
         return QueryPlanner(analyzer: analyzer, mode: mode, concepts: ConceptContext(map: table.map, loanwords: index, cache: conceptPlans))
@@ -211,6 +225,41 @@ final class LoanwordCache: @unchecked Sendable {
         let index = try LoanwordIndex(katakanaWords: words(), using: PhoneticKey())
         built = index
         return index
+    }
+}
+
+/// An index's concept table: its bytes (checksum verified) kept from the opening, decoded on first
+/// use, from any thread, once for search (the map only) and once whole (with the review material)
+/// when asked for; decoding errors are kept too.
+final class LazyConceptTable: @unchecked Sendable {
+    private let stored: (body: ArraySlice<UInt8>, path: String)?
+    private var forSearch: Result<ConceptTable?, IndexError>?
+    private var whole: Result<ConceptTable?, IndexError>?
+    private let lock = NSLock()
+
+    init(_ stored: (body: ArraySlice<UInt8>, path: String)?) { self.stored = stored }
+
+    /// The table with its map only (the review material left empty).
+    func searchTable() throws(IndexError) -> ConceptTable? {
+        lock.lock()
+        defer { lock.unlock() }
+        if forSearch == nil { forSearch = whole ?? decode(includingReview: false) }
+        return try forSearch?.get() ?? nil
+    }
+
+    /// The whole table.
+    func table() throws(IndexError) -> ConceptTable? {
+        lock.lock()
+        defer { lock.unlock() }
+        if whole == nil { whole = decode(includingReview: true) }
+        return try whole?.get() ?? nil
+    }
+
+    private func decode(includingReview: Bool) -> Result<ConceptTable?, IndexError> {
+        guard let stored else { return .success(nil) }
+        do { return .success(try ConceptTable.decode(stored.body, path: stored.path, includingReview: includingReview)) } catch {
+            return .failure(error)
+        }
     }
 }
 
