@@ -58,6 +58,28 @@ struct ConceptPlanCacheTests {
     }
 }
 
+/// The loanword index (every katakana word of an index spelled out through ICU) is asked for only
+/// by queries with English words to sound out.
+struct LazyLoanwordsTests {
+    final class Calls: @unchecked Sendable { var count = 0 }
+
+    @Test func japaneseQueriesDoNotSpellOutTheLoanwords() throws {
+        let analyzer = try Analyzer()
+        let map = try ConceptDictionary.parse("due diligence, デューデリジェンス, 相当の注意義務\n", file: "c.synonyms", using: analyzer)
+        let index = try LoanwordIndex(katakanaWords: ["デューデリジェンス", "サーバー"], using: PhoneticKey())
+        let calls = Calls()
+        let planner = QueryPlanner(analyzer: analyzer, mode: .concept,
+                                   concepts: ConceptContext(map: map, loanwords: { () throws(ICUError) in calls.count += 1; return index }))
+        for query in ["相当の注意義務", "サーバー 攻撃", "デューデリジェンス -京都"] {
+            _ = try planner.plan(QueryParser.parse(query))
+        }
+        #expect(calls.count == 0)
+        let plan = try planner.plan(QueryParser.parse("server"))
+        #expect(calls.count > 0)
+        #expect(plan.clauses.flatMap(\.atoms).contains { $0.text == "サーバー" })
+    }
+}
+
 /// Telling one English word or phrase in two forms from two words, for sound-alike expansion.
 struct SameEnglishTests {
     @Test("the same English in other forms: spacing, hyphens, case, inflection; different words are not")

@@ -31,7 +31,7 @@ public final class SearchIndex: Sendable {
     /// The concept table, checksummed when the index opens and decoded on first use (a keyword
     /// search never needs it, and decoding a large one takes a good part of opening the index).
     private let lazyConcepts: LazyConceptTable
-    /// The katakana words of the index, spelled out once on the first concept query.
+    /// The katakana words of the index, spelled out once, on the first concept query with English words.
     private let loanwords: LoanwordCache
     /// Concept expansion's plans and lookups, kept while the index is open.
     private let conceptPlans = ConceptPlanCache()
@@ -201,11 +201,12 @@ extension SearchIndex {
     }
 
     /// A planner for one query, with the index's concepts in concept mode.
-    fileprivate func planner(_ analyzer: Analyzer, _ mode: SearchMode, _ table: ConceptTable?) throws(QueryError) -> QueryPlanner {
+    fileprivate func planner(_ analyzer: Analyzer, _ mode: SearchMode, _ table: ConceptTable?) -> QueryPlanner {
         guard mode == .concept, let table else { return QueryPlanner(analyzer: analyzer, mode: mode) }
-        let index: LoanwordIndex
-        do { index = try loanwords.index() } catch { throw .analysisFailed(error.description) }
-        return QueryPlanner(analyzer: analyzer, mode: mode, concepts: ConceptContext(map: table.map, loanwords: index, cache: conceptPlans))
+        // The loanword index is made on the first query with English words to sound out.
+        let loanwords = loanwords
+        return QueryPlanner(analyzer: analyzer, mode: mode,
+                            concepts: ConceptContext(map: table.map, loanwords: { () throws(ICUError) in try loanwords.index() }, cache: conceptPlans))
     }
 }
 

@@ -6,10 +6,11 @@ import HashiConcepts
 public struct ConceptContext: Sendable {
     /// The index's concepts (dictionaries and mined pairs).
     public var map: ConceptMap
-    /// The katakana words of the index (word-stream terms) by sound, for query-time loanword matching.
-    public var loanwords: LoanwordIndex
+    /// Gives the katakana words of the index (word-stream terms) by sound, for query-time loanword
+    /// matching; called only when a query has English words to sound out.
+    private let loanwordSource: @Sendable () throws(ICUError) -> LoanwordIndex
 
-    /// What expansion derived from `map` and `loanwords` in earlier queries (nil: nothing is kept).
+    /// What expansion derived from `map` and the loanwords in earlier queries (nil: nothing is kept).
     public var cache: ConceptPlanCache?
 
     /// The smallest phonetic similarity for a query-time loanword match.
@@ -17,10 +18,22 @@ public struct ConceptContext: Sendable {
 
     /// Creates a context; `cache`, when given, must only ever be used with this map and vocabulary.
     public init(map: ConceptMap, loanwords: LoanwordIndex, cache: ConceptPlanCache? = nil) {
+        self.init(map: map, loanwords: { () throws(ICUError) in loanwords }, cache: cache)
+    }
+
+    /// Creates a context whose loanword index `loanwords` gives when first needed (spelling out an
+    /// index's katakana words takes a while: a query without English words should not wait for
+    /// it). `loanwords` is called again for each query that needs it, so it should keep what it made.
+    public init(map: ConceptMap, loanwords: @escaping @Sendable () throws(ICUError) -> LoanwordIndex,
+                cache: ConceptPlanCache? = nil) {
         self.map = map
-        self.loanwords = loanwords
+        loanwordSource = loanwords
         self.cache = cache
     }
+
+    /// The katakana words of the index by sound.
+    /// - Throws: ``ICUError`` when ICU fails to spell them out.
+    public func loanwords() throws(ICUError) -> LoanwordIndex { try loanwordSource() }
 }
 
 /// Rewrites a plan's clauses in concept mode: a run of query words that is a member of a concept
@@ -168,7 +181,7 @@ struct ConceptExpander {
             }
         }
         if let phrase {
-            let candidates = soundAlikes(of: phrase)
+            let candidates = try soundAlikes(of: phrase)
             if let best = candidates.first {
                 let concept = key == nil ? best.text : name
                 for candidate in candidates.prefix(3) where candidate.similarity >= best.similarity - 0.02 {
@@ -176,7 +189,7 @@ struct ConceptExpander {
                     let expansions = context.cache?.expansions.value(for: loanword) { context.map.expansions(of: loanword) }
                         ?? context.map.expansions(of: loanword)
                     // A loanword the corpus or a dictionary gives another, better-sounding source is that source's.
-                    if otherSource(of: candidate.text, similarity: candidate.similarity, key: loanword, than: phrase) != nil { continue }
+                    if try otherSource(of: candidate.text, similarity: candidate.similarity, key: loanword, than: phrase) != nil { continue }
                     if try hasPartOfAnotherSource(candidate, phrase: phrase) { continue }
                     // A word of the corpus's word stream; two kana are matched as that word only, not
                     // wherever they occur (ルプ for loop, not inside every ヘルプ).
@@ -204,11 +217,12 @@ struct ConceptExpander {
     /// them is `phrase` in some form: the loanword is that word's, not the query's. `strong` sounds
     /// like ストリング, but the corpus or a dictionary says ストリング is `string`, which sounds more
     /// like it; `timezone` keeps タイムゾーン, whose concept says `time zone`. Nil when there is none.
-    private func otherSource(of katakana: String, similarity: Double, key: ConceptKey, than phrase: String) -> String? {
+    private func otherSource(of katakana: String, similarity: Double, key: ConceptKey, than phrase: String) throws(QueryError) -> String? {
         let english = context.map.memberships(ofKey: key).flatMap(\.members).filter { $0.kind == .english }
         guard !english.contains(where: { Self.isSameEnglish($0.text, phrase) }) else { return nil }
+        let loanwords = try loanwords()
         for member in english {
-            guard let other = context.loanwords.similarity(ofKatakana: katakana, toEnglish: member.text) else { continue }
+            guard let other = loanwords.similarity(ofKatakana: katakana, toEnglish: member.text) else { continue }
             if other >= similarity + Self.otherSourceMargin { return member.text }
         }
         return nil
@@ -221,10 +235,11 @@ struct ConceptExpander {
     private func hasPartOfAnotherSource(_ candidate: PhoneticMatch, phrase: String) throws(QueryError) -> Bool {
         let words = phrase.split(separator: " ").map(String.init)
         guard words.count >= 2, let first = words.first, let last = words.last else { return false }
+        let loanwords = try loanwords()
         for (word, fromStart) in [(first, true), (last, false)] {
-            guard let part = context.loanwords.longestIndexedPart(of: candidate.text, fromStart: fromStart),
-                  let similarity = context.loanwords.similarity(ofKatakana: part, toEnglish: word) else { continue }
-            if otherSource(of: part, similarity: similarity, key: try key(of: part), than: word) != nil { return true }
+            guard let part = loanwords.longestIndexedPart(of: candidate.text, fromStart: fromStart),
+                  let similarity = loanwords.similarity(ofKatakana: part, toEnglish: word) else { continue }
+            if try otherSource(of: part, similarity: similarity, key: try key(of: part), than: word) != nil { return true }
         }
         return false
     }
@@ -271,12 +286,20 @@ struct ConceptExpander {
     }
 
     /// The corpus' katakana words that sound like `phrase`, best first.
-    private func soundAlikes(of phrase: String) -> [PhoneticMatch] {
+    private func soundAlikes(of phrase: String) throws(QueryError) -> [PhoneticMatch] {
         // As in mining: function and closed-class words are never a loanword's source (`those` is
         // not ソース).
         guard PhoneticKey.mayBeLoanwordSource(phrase) else { return [] }
-        let find = { context.loanwords.candidates(forEnglish: phrase, minimumSimilarity: ConceptContext.minimumLoanwordSimilarity) }
-        return context.cache?.soundAlikes.value(for: phrase, find) ?? find()
+        func find() throws(QueryError) -> [PhoneticMatch] {
+            try loanwords().candidates(forEnglish: phrase, minimumSimilarity: ConceptContext.minimumLoanwordSimilarity)
+        }
+        guard let cache = context.cache else { return try find() }
+        return try cache.soundAlikes.value(for: phrase) { () throws(QueryError) in try find() }
+    }
+
+    /// The index's loanwords (``ConceptContext/loanwords()``).
+    private func loanwords() throws(QueryError) -> LoanwordIndex {
+        do throws(ICUError) { return try context.loanwords() } catch { throw .analysisFailed(error.description) }
     }
 
     /// The normalized key of a katakana word.
