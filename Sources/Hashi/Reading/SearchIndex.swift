@@ -57,7 +57,7 @@ public final class SearchIndex: Sendable {
 
     /// The concepts the index was built with (nil for an index without a concept table), decoded on
     /// the first call.
-    /// - Throws: ``HashiError`` when the table is damaged (its checksum was found right when the
+    /// - Throws: ``HashiError`` when the table cannot be decoded (its checksum was verified when the
     ///   index opened, so the damage is in how it was written).
     public func conceptTable() throws(HashiError) -> ConceptTable? {
         do { return try lazyConcepts.table() } catch { throw .index(error) }
