@@ -329,8 +329,8 @@ public struct ConceptMap: Sendable, Hashable, Codable {
     /// The lookup tables: built at once by ``init(normalized:)`` (a search's table), on first use
     /// otherwise (a build only stores its map, and a large map's tables take a while to build).
     private var eagerLookups: Lookups? = nil
-    private var lazyLookups = LazyLookups()
-    private var passiveLookups = PassiveLookups()
+    private var lazyLookups = LazyValue<Lookups>()
+    private var lazyPassiveLookups = LazyValue<[ConceptKey: [Int]]>()
     /// Whether ``concepts`` is known to be in normal form (false for ``init(normalized:)``, which
     /// trusts its input).
     private var isNormalForm = true
@@ -410,7 +410,8 @@ public struct ConceptMap: Sendable, Hashable, Codable {
 
     /// The concepts `key` is a member of, in any role (by the exact key, not by stems), in map order.
     public func memberships(ofKey key: ConceptKey) -> [Concept] {
-        Array(Set((lookups.byKey[key] ?? []) + (passiveLookups.get(concepts)[key] ?? []))).sorted().map { concepts[$0] }
+        let passive = lazyPassiveLookups.get { Self.passiveLookups(concepts) }
+        return Array(Set((lookups.byKey[key] ?? []) + (passive[key] ?? []))).sorted().map { concepts[$0] }
     }
 
     /// The concepts `text` triggers, normalizing `text` with `analyzer` (so `ＧＧＥ`, `gge` and
@@ -567,27 +568,18 @@ public struct ConceptMap: Sendable, Hashable, Codable {
     }
 
     /// The lookup tables.
-    private var lookups: Lookups { eagerLookups ?? lazyLookups.get(concepts) }
+    private var lookups: Lookups { eagerLookups ?? lazyLookups.get { Lookups(concepts) } }
 
-    /// The concepts of members that do not trigger them, by key: built on first use (only
-    /// ``memberships(ofKey:)`` needs them, and only for some queries).
-    final class PassiveLookups: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value: [ConceptKey: [Int]]?
-
-        func get(_ concepts: [Concept]) -> [ConceptKey: [Int]] {
-            lock.lock()
-            defer { lock.unlock() }
-            if let value { return value }
-            var made: [ConceptKey: [Int]] = [:]
-            for (index, concept) in concepts.enumerated() {
-                for member in concept.members where !member.role.triggers && made[member.key]?.last != index {
-                    made[member.key, default: []].append(index)
-                }
+    /// The concepts of members that do not trigger them, by key (only ``memberships(ofKey:)`` needs
+    /// them, and only for some queries).
+    private static func passiveLookups(_ concepts: [Concept]) -> [ConceptKey: [Int]] {
+        var made: [ConceptKey: [Int]] = [:]
+        for (index, concept) in concepts.enumerated() {
+            for member in concept.members where !member.role.triggers && made[member.key]?.last != index {
+                made[member.key, default: []].append(index)
             }
-            value = made
-            return made
         }
+        return made
     }
 
     /// Member keys and stems → indices of the concepts they trigger; first terms → keys.
@@ -616,17 +608,17 @@ public struct ConceptMap: Sendable, Hashable, Codable {
         }
     }
 
-    /// Lookup tables built on first use, once, whichever thread asks first (a map's concepts never
-    /// change after it is made, so every copy of a map may share them).
-    final class LazyLookups: @unchecked Sendable {
+    /// A value built on first use, once, whichever thread asks first (a map's concepts never change
+    /// after it is made, so every copy of a map may share what is derived from them).
+    final class LazyValue<Value>: @unchecked Sendable {
         private let lock = NSLock()
-        private var value: Lookups?
+        private var value: Value?
 
-        func get(_ concepts: [Concept]) -> Lookups {
+        func get(_ make: () -> Value) -> Value {
             lock.lock()
             defer { lock.unlock() }
             if let value { return value }
-            let made = Lookups(concepts)
+            let made = make()
             value = made
             return made
         }

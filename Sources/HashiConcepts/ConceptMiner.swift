@@ -365,15 +365,12 @@ public final class ConceptMiner {
         guard !short.isEmpty, short != long, short.unicodeScalars.contains(where: isJapanese),
               let range = long.range(of: short) else { return false }
         let added = long[..<range.lowerBound] + long[range.upperBound...]
-        return added.unicodeScalars.contains { isKanji($0) || (0x3041...0x309F).contains($0.value) }
+        return added.unicodeScalars.contains { $0.properties.isIdeographic || (0x3041...0x309F).contains($0.value) }
     }
 
+    /// Kana or a kanji.
     private static func isJapanese(_ scalar: Unicode.Scalar) -> Bool {
-        (0x3040...0x30FF).contains(scalar.value) || isKanji(scalar)
-    }
-
-    private static func isKanji(_ scalar: Unicode.Scalar) -> Bool {
-        (0x4E00...0x9FFF).contains(scalar.value) || (0x3400...0x4DBF).contains(scalar.value)
+        (0x3040...0x30FF).contains(scalar.value) || scalar.properties.isIdeographic
     }
 
     /// Whether `text` is a range or key of two single characters, `a-z`, `0-9`, `C-a`: a pattern,

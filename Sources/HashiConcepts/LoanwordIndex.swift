@@ -3,7 +3,8 @@ import HashiAnalysis
 /// The katakana words of a corpus indexed by their consonant key, so a query's English words find
 /// their loanwords with one hash lookup instead of spelling out every katakana word per query.
 public struct LoanwordIndex: Sendable {
-    private var byKey: [String: [(word: String, spelling: String)]] = [:]
+    /// The words by consonant key.
+    private var byKey: [String: [String]] = [:]
     /// Each indexed word's spelling.
     private var spellings: [String: String] = [:]
 
@@ -13,7 +14,7 @@ public struct LoanwordIndex: Sendable {
         for word in katakanaWords {
             let spelling = try phonetic.spelling(ofKatakana: word)
             let key = PhoneticKey.consonantKey(spelling)
-            if key.count >= 2 { byKey[key, default: []].append((word, spelling)) }
+            if key.count >= 2 { byKey[key, default: []].append(word) }
             spellings[word] = spelling
         }
     }
@@ -44,10 +45,11 @@ public struct LoanwordIndex: Sendable {
         let key = PhoneticKey.consonantKey(spelled)
         guard key.count >= 2, let bucket = byKey[key] else { return [] }
         var result: [PhoneticMatch] = []
-        for entry in bucket {
-            let similarity = PhoneticKey.similarity(japanese: entry.spelling, english: spelled)
+        for word in bucket {
+            guard let spelling = spellings[word] else { continue }
+            let similarity = PhoneticKey.similarity(japanese: spelling, english: spelled)
             if similarity >= minimumSimilarity {
-                result.append(PhoneticMatch(text: entry.word, key: key, similarity: similarity,
+                result.append(PhoneticMatch(text: word, key: key, similarity: similarity,
                                             confidence: PhoneticKey.confidence(similarity: similarity, key: key)))
             }
         }

@@ -186,10 +186,8 @@ struct ConceptExpander {
                 let concept = key == nil ? best.text : name
                 for candidate in candidates.prefix(3) where candidate.similarity >= best.similarity - 0.02 {
                     let loanword = try self.key(of: candidate.text)
-                    let expansions = context.cache?.expansions.value(for: loanword) { context.map.expansions(of: loanword) }
-                        ?? context.map.expansions(of: loanword)
                     // A loanword the corpus or a dictionary gives another, better-sounding source is that source's.
-                    if try otherSource(of: candidate.text, similarity: candidate.similarity, key: loanword, than: phrase) != nil { continue }
+                    if try isAnotherSourcesLoanword(candidate.text, similarity: candidate.similarity, key: loanword, than: phrase) { continue }
                     if try hasPartOfAnotherSource(candidate, phrase: phrase) { continue }
                     // A word of the corpus's word stream; two kana are matched as that word only, not
                     // wherever they occur (ルプ for loop, not inside every ヘルプ).
@@ -198,6 +196,8 @@ struct ConceptExpander {
                             wholeWord: candidate.text.unicodeScalars.count < Self.shortestSubstringLoanword)
                     // The loanword's own concepts (e.g. the kanji term the corpus glosses it with)
                     // come along, at the product of the two confidences.
+                    let expansions = context.cache?.expansions.value(for: loanword) { context.map.expansions(of: loanword) }
+                        ?? context.map.expansions(of: loanword)
                     for expansion in expansions where expansion.key != key {
                         try add(expansion.text, weight: candidate.confidence * expansion.confidence, tier: max(.mined, expansion.tier),
                                 origin: "via \(candidate.text), " + Self.describe(expansion), concept: concept)
@@ -209,28 +209,27 @@ struct ConceptExpander {
     }
 
     /// How much more another English source of a sound-alike must sound like it than the query
-    /// does for the loanword to be that source's (see ``otherSource(of:similarity:key:than:)``).
+    /// does for the loanword to be that source's (see ``isAnotherSourcesLoanword(_:similarity:key:than:)``).
     static let otherSourceMargin = 0.05
 
-    /// The English member of the concepts (whatever their roles) of `katakana`, a sound-alike of
-    /// `phrase` with `similarity`, that sounds clearly more like it than `phrase` does, when none of
-    /// them is `phrase` in some form: the loanword is that word's, not the query's. `strong` sounds
-    /// like ストリング, but the corpus or a dictionary says ストリング is `string`, which sounds more
-    /// like it; `timezone` keeps タイムゾーン, whose concept says `time zone`. Nil when there is none.
-    private func otherSource(of katakana: String, similarity: Double, key: ConceptKey, than phrase: String) throws(QueryError) -> String? {
+    /// Whether `katakana`, a sound-alike of `phrase` with `similarity`, is another English word's
+    /// loanword: its concepts (whatever their roles) name an English word that sounds clearly more
+    /// like it, and none that is `phrase` in some form. `strong` sounds like ストリング, but the corpus
+    /// or a dictionary says ストリング is `string`, which sounds more like it; `timezone` keeps
+    /// タイムゾーン, whose concept says `time zone`.
+    private func isAnotherSourcesLoanword(_ katakana: String, similarity: Double, key: ConceptKey,
+                                          than phrase: String) throws(QueryError) -> Bool {
         let english = context.map.memberships(ofKey: key).flatMap(\.members).filter { $0.kind == .english }
-        guard !english.contains(where: { Self.isSameEnglish($0.text, phrase) }) else { return nil }
+        guard !english.contains(where: { Self.isSameEnglish($0.text, phrase) }) else { return false }
         let loanwords = try loanwords()
-        for member in english {
-            guard let other = loanwords.similarity(ofKatakana: katakana, toEnglish: member.text) else { continue }
-            if other >= similarity + Self.otherSourceMargin { return member.text }
+        return english.contains { member in
+            (loanwords.similarity(ofKatakana: katakana, toEnglish: member.text) ?? 0) >= similarity + Self.otherSourceMargin
         }
-        return nil
     }
 
     /// Whether `candidate`, sounding like the words of `phrase`, starts (ends) with a katakana word
     /// of the corpus that is another English word's loanword than the phrase's first (last) word by
-    /// ``otherSource(of:similarity:key:than:)``: スレッドライブラリ sounds like `shared library`, but
+    /// ``isAnotherSourcesLoanword(_:similarity:key:than:)``: スレッドライブラリ sounds like `shared library`, but
     /// its スレッド is `thread`'s. As mining composes phrases (``PhoneticKey/pairs(in:)``).
     private func hasPartOfAnotherSource(_ candidate: PhoneticMatch, phrase: String) throws(QueryError) -> Bool {
         let words = phrase.split(separator: " ").map(String.init)
@@ -239,7 +238,7 @@ struct ConceptExpander {
         for (word, fromStart) in [(first, true), (last, false)] {
             guard let part = loanwords.longestIndexedPart(of: candidate.text, fromStart: fromStart),
                   let similarity = loanwords.similarity(ofKatakana: part, toEnglish: word) else { continue }
-            if try otherSource(of: part, similarity: similarity, key: try key(of: part), than: word) != nil { return true }
+            if try isAnotherSourcesLoanword(part, similarity: similarity, key: key(of: part), than: word) { return true }
         }
         return false
     }
