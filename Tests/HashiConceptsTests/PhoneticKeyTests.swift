@@ -126,12 +126,8 @@ struct PhoneticKeyTests {
     /// A loanword's source is a content word, and a pair stands only when each side is among the
     /// best sounding matches of the other.
     @Test func transliterationPairsAreContentWordsAndMutuallyBest() throws {
-        let analyzer = try Analyzer()
-        let vocabulary = try CorpusVocabulary(documents: [
-            ("en.txt", "Those are the files.\nThe server runs."),
-            ("ja.txt", "ソースとファイル、サーバーとセーバー"),
-        ], analyzer: analyzer)
-        let pairs = Set(try PhoneticKey().pairs(in: vocabulary).map { "\($0.terms[0])~\($0.terms[1].lowercased())" })
+        let pairs = try Self.transliterationPairs(english: "Those are the files.\nThe server runs.",
+                                                  japanese: "ソースとファイル、サーバーとセーバー")
         #expect(pairs.contains("ファイル~files"), "\(pairs)")
         #expect(pairs.contains("サーバー~server"), "\(pairs)")
         #expect(!pairs.contains("ソース~those"), "\(pairs)")
@@ -139,13 +135,16 @@ struct PhoneticKeyTests {
         #expect(!pairs.contains("セーバー~server"), "\(pairs)")
     }
 
+    /// The transliteration pairs mined from an English and a Japanese document, as `katakana~english`.
+    static func transliterationPairs(english: String, japanese: String) throws -> Set<String> {
+        let vocabulary = try CorpusVocabulary(documents: [("en.txt", english), ("ja.txt", japanese)], analyzer: try Analyzer())
+        return Set(try PhoneticKey().pairs(in: vocabulary).map { "\($0.terms[0])~\($0.terms[1].lowercased())" })
+    }
+
     /// An English word's stem is tried too only when it drops a plural or a final e/y.
     @Test func stemsOnlyOfPluralsAndFinalVowels() throws {
-        let vocabulary = try CorpusVocabulary(documents: [
-            ("en.txt", "It was called twice.\nThe ideology of the links."),
-            ("ja.txt", "カラー、イデオロギー、リンク"),
-        ], analyzer: try Analyzer())
-        let pairs = Set(try PhoneticKey().pairs(in: vocabulary).map { "\($0.terms[0])~\($0.terms[1].lowercased())" })
+        let pairs = try Self.transliterationPairs(english: "It was called twice.\nThe ideology of the links.",
+                                                  japanese: "カラー、イデオロギー、リンク")
         #expect(pairs.contains("リンク~links"), "\(pairs)")
         #expect(pairs.contains("イデオロギー~ideology"), "\(pairs)")
         #expect(!pairs.contains("カラー~called"), "\(pairs)")
@@ -154,11 +153,8 @@ struct PhoneticKeyTests {
     /// A phrase whose first or last word is a loanword of the corpus on its own pairs only with a
     /// katakana word that begins or ends with it.
     @Test func phrasesComposeFromTheirWordsLoanwords() throws {
-        let vocabulary = try CorpusVocabulary(documents: [
-            ("en.txt", "Cyber issues matter.\nCyber security, and cyber.\nThe tree and the tool."),
-            ("ja.txt", "サービス、サイバー、サイバーセキュリティ、ツリー、ツール"),
-        ], analyzer: try Analyzer())
-        let pairs = Set(try PhoneticKey().pairs(in: vocabulary).map { "\($0.terms[0])~\($0.terms[1].lowercased())" })
+        let pairs = try Self.transliterationPairs(english: "Cyber issues matter.\nCyber security, and cyber.\nThe tree and the tool.",
+                                                  japanese: "サービス、サイバー、サイバーセキュリティ、ツリー、ツール")
         #expect(pairs.contains("サイバー~cyber"), "\(pairs)")
         #expect(pairs.contains("サイバーセキュリティ~cyber security"), "\(pairs)")
         #expect(!pairs.contains("サービス~cyber issues"), "\(pairs)")
